@@ -1,0 +1,74 @@
+from django import forms
+
+from accounts.models import Licence, User
+
+
+class SignupDetailsForm(forms.Form):
+    """Extra sign-up fields; allauth renders them with email and password."""
+
+    first_name = forms.CharField(
+        max_length=150,
+        label="First name",
+        help_text="As on your licence: it is printed on your certificates.",
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        max_length=150,
+        label="Last name",
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    field_order = ["first_name", "last_name"]
+
+    def signup(self, request, user) -> None:
+        # allauth's adapter already copied first_name and last_name onto the saved user.
+        pass
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "display_name"]
+        labels = {"first_name": "First name (as on your licence)", "last_name": "Last name"}
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+
+
+class LicenceForm(forms.ModelForm):
+    class Meta:
+        model = Licence
+        fields = ["jurisdiction", "licence_type", "number"]
+        labels = {"licence_type": "Licence type", "number": "Licence number"}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["jurisdiction"].widget.attrs.update({"autocapitalize": "characters"})
+
+    def clean_jurisdiction(self) -> str:
+        return self.cleaned_data["jurisdiction"].strip().upper()
+
+    def clean_number(self) -> str:
+        return self.cleaned_data["number"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("jurisdiction")
+            and cleaned.get("licence_type")
+            and cleaned.get("number")
+            and self.user.licences.filter(
+                jurisdiction=cleaned["jurisdiction"],
+                licence_type=cleaned["licence_type"],
+                number=cleaned["number"],
+            ).exists()
+        ):
+            raise forms.ValidationError("You have already added this licence.")
+        return cleaned

@@ -1,0 +1,116 @@
+"""Roles are Django groups whose permissions are declared here, in code.
+
+`roles_sync()` creates the groups and sets exactly the declared model permissions, so a role
+never silently gains a permission someone clicked into the admin. Object-level permissions
+(Wagtail page and collection permissions) belong to the apps that own those objects.
+"""
+
+from enum import StrEnum
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+
+from allauth.mfa.models import Authenticator
+
+from accounts.models import User
+
+
+class Role(StrEnum):
+    """Each value is the name of the Django group that carries the role."""
+
+    LEARNER = "Learner"
+    AUTHOR = "Author"
+    CLINICAL_REVIEWER = "Clinical reviewer"
+    SUPERVISOR = "Supervisor"
+    BOARD_VERIFIER = "Board verifier"
+    ADMINISTRATOR = "Administrator"
+
+
+# Every role but learner acts on other people's records or on published clinical content,
+# so each of them must sign in with a second factor.
+MFA_EXEMPT_ROLES = frozenset({Role.LEARNER})
+
+# Recovery codes are a fallback for a second factor, not a second factor of their own.
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+_USER_ADMIN = [
+    "accounts.view_user",
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.view_licence",
+    "accounts.change_licence",
+    "auth.view_group",
+]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.LEARNER: [],
+    Role.AUTHOR: ["wagtailadmin.access_admin"],
+    Role.CLINICAL_REVIEWER: ["wagtailadmin.access_admin"],
+    Role.SUPERVISOR: [],
+    Role.BOARD_VERIFIER: [],
+    Role.ADMINISTRATOR: ["wagtailadmin.access_admin", *_USER_ADMIN],
+}
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    found = list(
+        Permission.objects.filter(
+            Q(
+                *[Q(content_type__app_label=app, codename=code) for app, code in wanted],
+                _connector=Q.OR,
+            )
+        ).select_related("content_type")
+        if wanted
+        else []
+    )
+    missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
+    if missing:
+        raise LookupError(f"Unknown permissions in ROLE_PERMISSIONS: {sorted(missing)}")
+    return found
+
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Create every role's group and give it exactly the permissions declared above."""
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(_permissions(names))
+
+
+def roles_sync_after_migrate(sender, **kwargs) -> None:
+    # post_migrate fires once per app; permissions of all apps exist only after the last one.
+    if sender.label == list(apps.get_app_configs())[-1].label:
+        roles_sync()
+
+
+def user_roles(user) -> set[Role]:
+    if not user.is_authenticated:
+        return set()
+    names = {group.name for group in user.groups.all()}
+    return {role for role in Role if role.value in names}
+
+
+def user_mfa_status(user) -> tuple[bool, bool]:
+    """(requires MFA, has MFA) for a signed-in user, in one query.
+
+    Staff and superusers always require MFA, as does anyone holding a role other than learner.
+    """
+    privileged_group = User.groups.through.objects.filter(user_id=OuterRef("pk")).exclude(
+        group__name__in=[role.value for role in MFA_EXEMPT_ROLES]
+    )
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            privileged=Exists(privileged_group),
+            has_mfa=Exists(
+                Authenticator.objects.filter(user_id=OuterRef("pk"), type__in=SECOND_FACTORS)
+            ),
+        )
+        .values("is_staff", "is_superuser", "privileged", "has_mfa")
+        .get()
+    )
+    requires = row["is_staff"] or row["is_superuser"] or row["privileged"]
+    return requires, row["has_mfa"]

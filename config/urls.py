@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from allauth.account.decorators import secure_admin_login
+
+from config.health import healthz
+
+# The Django admin signs people in through allauth, so its login honours MFA and rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Recovery Learning administration"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("django-admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/profile/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves every other path, so it comes last.
+urlpatterns.append(path("", include(wagtail_urls)))
