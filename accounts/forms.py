@@ -1,6 +1,16 @@
 from django import forms
 
-from accounts.models import Licence, User
+from accounts.models import Licence, User, jurisdiction_validator
+
+
+class JurisdictionField(forms.CharField):
+    """Accepts "us-ny" as "US-NY", and says what the format is rather than how long it may be."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=40, validators=[jurisdiction_validator], **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
 
 
 class SignupDetailsForm(forms.Form):
@@ -42,6 +52,11 @@ class ProfileForm(forms.ModelForm):
 
 
 class LicenceForm(forms.ModelForm):
+    jurisdiction = JurisdictionField(
+        label="Jurisdiction",
+        help_text=Licence._meta.get_field("jurisdiction").help_text,
+    )
+
     class Meta:
         model = Licence
         fields = ["jurisdiction", "licence_type", "number"]
@@ -51,9 +66,6 @@ class LicenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["jurisdiction"].widget.attrs.update({"autocapitalize": "characters"})
-
-    def clean_jurisdiction(self) -> str:
-        return self.cleaned_data["jurisdiction"].strip().upper()
 
     def clean_number(self) -> str:
         return self.cleaned_data["number"].strip()

@@ -81,8 +81,10 @@ def roles_sync() -> None:
 
 
 def roles_sync_after_migrate(sender, **kwargs) -> None:
-    # post_migrate fires once per app; permissions of all apps exist only after the last one.
-    if sender.label == list(apps.get_app_configs())[-1].label:
+    # post_migrate fires once per app that has models, in INSTALLED_APPS order; the permissions
+    # of every app exist only once the last of them has had its turn.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender.label == with_models[-1].label:
         roles_sync()
 
 

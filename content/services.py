@@ -29,8 +29,9 @@ def site_ensure_home(*, hostname: str = "localhost", port: int = 80) -> HomePage
         for placeholder in root.get_children().exact_type(Page):
             if placeholder.is_leaf():
                 placeholder.delete()
+        slug = "recovery-learning" if root.get_children().filter(slug="home") else "home"
         home = root.add_child(
-            instance=HomePage(title="Recovery Learning", slug="home", intro=HOME_INTRO)
+            instance=HomePage(title="Recovery Learning", slug=slug, intro=HOME_INTRO)
         )
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
