@@ -144,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 WAGTAILADMIN_LOGIN_URL = "account_login"  # one login for everyone, so MFA applies to the CMS too
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth resets passwords (rate limited, one flow)
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # and changes them, behind re-authentication
 
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

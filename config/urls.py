@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -17,6 +18,12 @@ admin.site.site_header = "Recovery Learning administration"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
+    # Wagtail's own sign-in and reset forms would bypass allauth's MFA and rate limits.
+    path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path(
+        "cms/password_reset/",
+        RedirectView.as_view(pattern_name="account_reset_password", query_string=False),
+    ),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", include("accounts.urls")),
