@@ -180,6 +180,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Wagtail ---------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Recovery Learning"
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # never send people's email hashes to a third party
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt"]
 
