@@ -41,3 +41,6 @@ demo-totp: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+bench: $(STAMP)
+	$(PY) tests/bench/run.py
