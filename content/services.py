@@ -1,8 +1,10 @@
 """Writes on the page tree that every environment needs: a root, a home page and a site."""
 
+from django.conf import settings
 from django.db import transaction
 
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from content.models import HomePage
 
@@ -21,8 +23,12 @@ def site_ensure_home(*, hostname: str = "localhost", port: int = 80) -> HomePage
     """Make sure the tree has a HomePage served by the default site. Idempotent.
 
     Wagtail's first migration plants a placeholder "Welcome" page; it is removed only while it is
-    still a plain, childless Page, so nothing an editor made is ever deleted.
+    still a plain, childless Page, so nothing an editor made is ever deleted. The default locale
+    (also made by a Wagtail migration) is recreated if a database flush removed it.
     """
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     home = HomePage.objects.first()
     if home is None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Variables config/settings.py reads; the test process itself may have set some of them.
+# Variables config/settings.py reads, and Django's async-safety switch (the e2e browser fixture
+# sets it for this process); the test process itself may have set any of them.
 SETTINGS_VARIABLES = {
     "DEBUG",
     "SECRET_KEY",
@@ -23,6 +24,7 @@ SETTINGS_VARIABLES = {
     "SECURE_HSTS_PRELOAD",
     "DJANGO_SETTINGS_MODULE",
     "TASKS_BACKEND",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 

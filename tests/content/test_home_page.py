@@ -1,4 +1,4 @@
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 import pytest
 
@@ -76,3 +76,13 @@ class HomePageViewTests:
     def test_only_one_home_page_may_exist(self, home_page):
         assert HomePage.max_count == 1
         assert not HomePage.can_create_at(Page.get_first_root_node())
+
+
+@pytest.mark.django_db
+class SiteEnsureHomeAfterFlushTests:
+    def test_recreates_the_default_locale_a_flush_removed(self):
+        Site.objects.all().delete()
+        Page.objects.all().delete()
+        Locale.objects.all().delete()
+        home = site_ensure_home()
+        assert home.locale.language_code == "en"
