@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "credentials",
     "learning_records",
     "wagtail.contrib.forms",
+    "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -183,6 +184,9 @@ WAGTAIL_SITE_NAME = "Recovery Learning"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # never send people's email hashes to a third party
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt"]
+WAGTAILIMAGES_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "svg"]
+# How long a clinical review of medication content stays current.
+CLINICAL_REVIEW_INTERVAL_MONTHS = env.int("CLINICAL_REVIEW_INTERVAL_MONTHS", default=12)
 
 # --- Static and media ------------------------------------------------------------------------
 

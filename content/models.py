@@ -33,3 +33,46 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = "standard page"
+
+
+class Reference(models.Model):
+    """A source that lessons cite. `key` is the stable handle curriculum files use ([@key])."""
+
+    key = models.SlugField(
+        max_length=80, unique=True, help_text="Short handle used in files, e.g. moncrieff-2023."
+    )
+    authors = models.CharField(max_length=500, help_text="As cited, e.g. Moncrieff J, Cooper RE.")
+    year = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=500)
+    source = models.CharField(
+        max_length=300, help_text="Journal, publisher or organisation, with volume and pages."
+    )
+    doi = models.CharField("DOI", max_length=200, blank=True, help_text="e.g. 10.1038/xyz")
+    url = models.URLField("URL", max_length=500, blank=True)
+
+    panels = [
+        FieldPanel("key"),
+        FieldPanel("authors"),
+        FieldPanel("year"),
+        FieldPanel("title"),
+        FieldPanel("source"),
+        FieldPanel("doi"),
+        FieldPanel("url"),
+    ]
+
+    class Meta:
+        ordering = ["authors", "year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(doi="", url=""),
+                name="content_reference_has_doi_or_url",
+                violation_error_message="A reference needs a DOI or a URL so readers can find it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authors} ({self.year}). {self.title}"
+
+    @property
+    def link(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else self.url

@@ -1,0 +1,1 @@
+"""Curriculum files (content/curricula/) to pages: read and validate everything, then write."""

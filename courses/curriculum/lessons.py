@@ -1,0 +1,324 @@
+"""A lesson file (YAML front matter + Markdown with ::: directives) to lesson block specs.
+
+Block specs are plain data; reference keys and image paths are resolved when pages are written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from courses.curriculum.render import markdown, markdown_to_richtext
+from courses.curriculum.sources import SourceError, YamlDoc, parse_yaml
+
+CITATION = re.compile(r"\s?\[@([^\]]+)\]")
+CITATION_KEY = re.compile(r"^@?([a-z0-9]+(?:-[a-z0-9]+)*)$")
+DIRECTIVE = re.compile(r"^:::\s*([a-z_]+)?\s*(.*?)\s*$")
+CALLOUT_KINDS = {"key_point", "caution", "lived_experience"}
+IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
+
+
+@dataclass
+class BlockSpec:
+    type: str
+    value: dict
+    references: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LessonSpec:
+    slug: str
+    path: str
+    title: str = ""
+    summary: str = ""
+    estimated_minutes: int = 10
+    reviewer: str = ""
+    reviewed_on: datetime.date | None = None
+    blocks: list[BlockSpec] = field(default_factory=list)
+    citations: list[tuple[str, int]] = field(default_factory=list)  # (key, line) as written
+    digest: str = ""
+
+
+class LessonReader:
+    def __init__(self, file: Path, root: Path):
+        self.root = root
+        self.path = str(file.relative_to(root))
+        self.errors: list[SourceError] = []
+        self.spec = LessonSpec(slug=file.stem, path=self.path)
+        self.text = file.read_text(encoding="utf-8")
+
+    def error(self, line: int | None, message: str) -> None:
+        self.errors.append(SourceError(self.path, line, message))
+
+    def read(self) -> tuple[LessonSpec, list[SourceError]]:
+        body_start = self._front_matter()
+        if body_start is not None:
+            self._body(self.text.splitlines()[body_start:], first_line=body_start + 1)
+            if not self.spec.blocks:
+                self.error(None, "the lesson has no content after its front matter")
+        return self.spec, self.errors
+
+    # --- front matter ---------------------------------------------------------------------
+
+    def _front_matter(self) -> int | None:
+        lines = self.text.splitlines()
+        if not lines or lines[0].strip() != "---":
+            self.error(1, "bad front matter: the file must start with a line '---'")
+            return None
+        try:
+            end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+        except StopIteration:
+            self.error(1, "bad front matter: no closing '---' line")
+            return None
+        doc = parse_yaml("\n".join(lines[1:end]), self.path, line_offset=1)
+        self.errors.extend(doc.errors)
+        if doc.errors:
+            return None
+        if not isinstance(doc.data, dict):
+            self.error(2, "bad front matter: expected 'key: value' lines")
+            return None
+        self._front_matter_fields(doc)
+        self.errors.extend(doc.errors)
+        return end + 1
+
+    def _front_matter_fields(self, doc: YamlDoc) -> None:
+        data, spec = doc.data, self.spec
+        unknown = set(data) - {"title", "summary", "estimated_minutes", "clinical_review"}
+        for key in sorted(unknown):
+            doc.error(f"bad front matter: unknown key '{key}'", key)
+        spec.title = doc.text(data, "title")
+        spec.summary = doc.text(data, "summary", required=False)
+        minutes = data.get("estimated_minutes", 10)
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+            doc.error(
+                "bad front matter: 'estimated_minutes' must be a whole number >= 1",
+                "estimated_minutes",
+            )
+        else:
+            spec.estimated_minutes = minutes
+        review = data.get("clinical_review")
+        if review is None:
+            return
+        if not isinstance(review, dict):
+            doc.error(
+                "bad front matter: 'clinical_review' needs 'reviewer' and 'reviewed_on'",
+                "clinical_review",
+            )
+            return
+        spec.reviewer = doc.text(review, "reviewer", "clinical_review")
+        reviewed_on = review.get("reviewed_on")
+        if not isinstance(reviewed_on, datetime.date):
+            doc.error(
+                "bad front matter: 'reviewed_on' must be a date like 2026-10-01",
+                "clinical_review",
+                "reviewed_on",
+            )
+        elif reviewed_on > datetime.date.today():
+            doc.error(
+                "bad front matter: 'reviewed_on' is in the future", "clinical_review", "reviewed_on"
+            )
+        else:
+            spec.reviewed_on = reviewed_on
+
+    # --- body -----------------------------------------------------------------------------
+
+    def _body(self, lines: list[str], first_line: int) -> None:
+        """Split the body into Markdown runs and ::: directives, in order."""
+        run: list[str] = []
+        run_start = first_line
+        index = 0
+        while index < len(lines):
+            match = DIRECTIVE.match(lines[index])
+            if not match:
+                run.append(lines[index])
+                index += 1
+                continue
+            if not match.group(1):
+                self.error(first_line + index, "a ':::' that closes no open block")
+                index += 1
+                continue
+            self._markdown(run, run_start)
+            opened = first_line + index
+            try:
+                end = next(j for j in range(index + 1, len(lines)) if lines[j].strip() == ":::")
+            except StopIteration:
+                self.error(opened, f"':::{match.group(1)}' is never closed with ':::'")
+                return
+            self._directive(match.group(1), match.group(2), lines[index + 1 : end], opened)
+            index = end + 1
+            run, run_start = [], first_line + index
+
+        self._markdown(run, run_start)
+
+    def _citations(self, text: str, line: int) -> tuple[str, list[str]]:
+        keys: list[str] = []
+        for group in CITATION.findall(text):
+            for part in group.split(";"):
+                key = CITATION_KEY.match(part.strip())
+                if key:
+                    keys.append(key.group(1))
+                    self.spec.citations.append((key.group(1), line))
+                else:
+                    self.error(
+                        line,
+                        f"citation '[@{group}]' is not of the form [@key] or [@key-one; @key-two]",
+                    )
+        return CITATION.sub("", text), keys
+
+    def _markdown(self, lines: list[str], first_line: int) -> None:
+        caption: tuple[str, int] | None = None
+        tokens = markdown.parse("\n".join(lines))
+        for position, token in enumerate(tokens):
+            if token.level != 0 or token.nesting == -1 or token.map is None:
+                continue
+            start, end = token.map
+            line = first_line + start
+            source = "\n".join(lines[start:end])
+            if caption and token.type != "table_open":
+                self.error(caption[1], "'Table:' caption is not followed by a table")
+                caption = None
+            if token.type == "heading_open":
+                self._heading(token, tokens[position + 1].content, line)
+            elif token.type == "paragraph_open" and source.startswith("Table:"):
+                caption = (source.removeprefix("Table:").strip(), line)
+            elif token.type == "table_open":
+                self._table(tokens, position, caption, line)
+                caption = None
+            elif token.type in {
+                "paragraph_open",
+                "bullet_list_open",
+                "ordered_list_open",
+                "blockquote_open",
+            }:
+                text, keys = self._citations(source, line)
+                self.spec.blocks.append(
+                    BlockSpec("text", {"text": markdown_to_richtext(text)}, references=keys)
+                )
+            else:
+                self.error(
+                    line,
+                    f"unsupported Markdown ({token.type.removesuffix('_open')}); "
+                    "use paragraphs, lists, quotes, ## headings and tables",
+                )
+        if caption:
+            self.error(caption[1], "'Table:' caption is not followed by a table")
+
+    def _heading(self, token, content: str, line: int) -> None:
+        if token.tag not in {"h2", "h3"}:
+            self.error(
+                line,
+                f"use '##' or '###' headings ({token.tag} found); the lesson title "
+                "is the page's only level-1 heading",
+            )
+            return
+        if CITATION.search(content):
+            self.error(line, "headings cannot cite references; cite in the text below")
+        self.spec.blocks.append(BlockSpec("heading", {"text": content, "level": token.tag}))
+
+    def _table(self, tokens, position: int, caption, line: int) -> None:
+        if caption is None:
+            self.error(line, "a table needs a caption: put a line 'Table: what it shows' above it")
+            return
+        rows: list[list[str]] = []
+        for token in tokens[position:]:
+            if token.type == "tr_open":
+                rows.append([])
+            elif token.type == "inline" and rows:
+                rows[-1].append(token.content)
+            elif token.type == "table_close":
+                break
+        value = {
+            "caption": caption[0],
+            "table": {
+                "data": rows,
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+                "table_caption": "",
+            },
+        }
+        self.spec.blocks.append(BlockSpec("table", value))
+
+    # --- directives -----------------------------------------------------------------------
+
+    def _directive(self, name: str, argument: str, lines: list[str], line: int) -> None:
+        body = "\n".join(lines).strip()
+        if name == "callout":
+            if argument not in CALLOUT_KINDS:
+                kinds = ", ".join(sorted(CALLOUT_KINDS))
+                self.error(line, f"callout kind must be one of {kinds}, not '{argument}'")
+                return
+            text, keys = self._citations(body, line + 1)
+            if not text.strip():
+                self.error(line, "the callout is empty")
+                return
+            value = {"kind": argument, "text": markdown_to_richtext(text)}
+            self.spec.blocks.append(BlockSpec("callout", value, references=keys))
+        elif name == "reflection":
+            if not body:
+                self.error(line, "the reflection prompt is empty")
+                return
+            self.spec.blocks.append(BlockSpec("reflection", {"prompt": body}))
+        elif name == "takeaways":
+            points = [item.strip()[2:].strip() for item in lines if item.strip().startswith("- ")]
+            if not points or len(points) != len([item for item in lines if item.strip()]):
+                self.error(line, "takeaways must be one '- point' per line, at least one")
+                return
+            self.spec.blocks.append(BlockSpec("takeaways", {"points": points}))
+        elif name in {"figure", "video"}:
+            doc = parse_yaml("\n".join(lines), self.path, line_offset=line)
+            if not doc.errors and not isinstance(doc.data, dict):
+                doc.error(f"':::{name}' needs 'key: value' lines")
+            elif not doc.errors:
+                getattr(self, f"_{name}")(doc)
+            self.errors.extend(doc.errors)
+        else:
+            self.error(
+                line,
+                f"unknown block ':::{name}' (use callout, figure, video, reflection or takeaways)",
+            )
+
+    def _figure(self, doc: YamlDoc) -> None:
+        data = doc.data
+        src, caption = doc.text(data, "src"), doc.text(data, "caption")
+        alt = doc.text(data, "alt", required=False)
+        if not alt:
+            doc.error("figure is missing alt text ('alt: what the image shows')", "src")
+        if src:
+            file = (self.root / src).resolve()
+            if not file.is_relative_to(self.root.resolve()) or not file.is_file():
+                doc.error(f"figure image '{src}' does not exist under the curricula folder", "src")
+            elif file.suffix.lower() not in IMAGE_SUFFIXES:
+                doc.error(f"figure image '{src}' must be one of {sorted(IMAGE_SUFFIXES)}", "src")
+        if src and alt and caption:
+            value = {"image": src, "alt_text": alt, "caption": caption}
+            self.spec.blocks.append(BlockSpec("figure", value, images=[src]))
+
+    def _video(self, doc: YamlDoc) -> None:
+        data = doc.data
+        title, url = doc.text(data, "title"), doc.text(data, "url")
+        transcript = doc.text(data, "transcript", required=False)
+        if not transcript:
+            doc.error(
+                "video is missing its transcript ('transcript: |' and the full text)", "title"
+            )
+        if url and not re.match(r"^https://\S+$", url):
+            doc.error(f"video url must be an https:// address, not {url!r}", "url")
+        minutes = data.get("duration_minutes")
+        if minutes is not None and (not isinstance(minutes, int) or minutes < 1):
+            doc.error("'duration_minutes' must be a whole number >= 1", "duration_minutes")
+            minutes = None
+        if title and url and transcript and not doc.errors:
+            value = {
+                "title": title,
+                "url": url,
+                "duration_minutes": minutes,
+                "transcript": markdown_to_richtext(transcript),
+            }
+            self.spec.blocks.append(BlockSpec("video", value))
+
+
+def read_lesson(file: Path, root: Path) -> tuple[LessonSpec, list[SourceError]]:
+    return LessonReader(file, root).read()

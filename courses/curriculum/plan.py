@@ -1,0 +1,414 @@
+"""Read a curricula folder into a plan, validating every file and every cross-reference first."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from courses.curriculum.lessons import LessonSpec, read_lesson
+from courses.curriculum.sources import (
+    SLUG,
+    CurriculumInvalid,
+    SourceError,
+    YamlDoc,
+    load_yaml,
+)
+
+DISCLOSURE_ROLES = {"author", "planner", "reviewer"}
+REFERENCE_KEYS = {"key", "authors", "year", "title", "source", "doi", "url"}
+
+
+def digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+@dataclass
+class ModuleSpec:
+    slug: str
+    path: str
+    title: str
+    summary: str
+    digest: str
+    lessons: list[LessonSpec] = field(default_factory=list)
+
+
+@dataclass
+class CourseSpec:
+    slug: str
+    path: str
+    title: str
+    summary: str
+    objectives: list[str]
+    audiences: list[str]
+    topics: list[str]
+    estimated_minutes: int
+    ce_hours: Decimal
+    prerequisites: list[str]
+    disclosures: list[dict]
+    digest: str
+    modules: list[ModuleSpec] = field(default_factory=list)
+
+
+@dataclass
+class ProgramSpec:
+    slug: str
+    path: str
+    title: str
+    summary: str
+    audience: str
+    credential_name: str
+    training_hours_required: Decimal
+    supervised_hours_required: Decimal
+    renewal_ce_hours_per_year: Decimal
+    requirements: str
+    courses: list[str]
+    digest: str
+
+
+@dataclass
+class CurriculumPlan:
+    root: Path
+    audiences: dict[str, str] = field(default_factory=dict)
+    topics: dict[str, str] = field(default_factory=dict)
+    references: dict[str, dict] = field(default_factory=dict)
+    courses: list[CourseSpec] = field(default_factory=list)
+    programs: list[ProgramSpec] = field(default_factory=list)
+    images: set[str] = field(default_factory=set)
+
+
+class PlanReader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.plan = CurriculumPlan(root=root)
+        self.errors: list[SourceError] = []
+        self.docs: dict[str, YamlDoc] = {}  # course and program files, for line numbers
+
+    def read(self) -> CurriculumPlan:
+        if not self.root.is_dir():
+            raise CurriculumInvalid([SourceError(str(self.root), None, "is not a folder")])
+        self._taxonomy()
+        self._references()
+        courses_dir = self.root / "courses"
+        for folder in (
+            sorted(p for p in courses_dir.iterdir() if p.is_dir()) if courses_dir.is_dir() else []
+        ):
+            self._course(folder)
+        programs_dir = self.root / "programs"
+        for file in sorted(programs_dir.glob("*.yaml")) if programs_dir.is_dir() else []:
+            self._program(file)
+        self._cross_references()
+        if self.errors:
+            raise CurriculumInvalid(self.errors)
+        self.plan.courses = order_by_prerequisites(self.plan.courses)
+        return self.plan
+
+    def _doc(self, file: Path, expect: type = dict) -> YamlDoc | None:
+        if not file.is_file():
+            self.errors.append(SourceError(str(file.relative_to(self.root)), None, "is missing"))
+            return None
+        doc = load_yaml(file, self.root, expect=expect)
+        self.errors.extend(doc.errors)
+        doc.errors = self.errors  # later field errors go straight into the shared list
+        return doc
+
+    def _unknown_keys(self, doc: YamlDoc, data: dict, allowed: set[str], *at) -> None:
+        for key in sorted(set(data) - allowed):
+            doc.error(f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})", *at, key)
+
+    # --- taxonomy and references ----------------------------------------------------------
+
+    def _taxonomy(self) -> None:
+        doc = self._doc(self.root / "taxonomy.yaml")
+        if doc is None or doc.data is None:
+            return
+        for kind in ("audiences", "topics"):
+            target = getattr(self.plan, kind)
+            items = doc.data.get(kind)
+            if not isinstance(items, list):
+                doc.error(f"'{kind}' must be a list of {{slug, name}}", kind)
+                continue
+            for index, item in enumerate(items):
+                if not isinstance(item, dict):
+                    doc.error(f"{kind} item must be {{slug, name}}", kind, index)
+                    continue
+                slug = doc.text(item, "slug", kind, index)
+                name = doc.text(item, "name", kind, index)
+                if slug and not SLUG.match(slug):
+                    doc.error(f"'{slug}' is not a slug (a-z, 0-9, -)", kind, index, "slug")
+                elif slug in target:
+                    doc.error(f"duplicate slug '{slug}' in {kind}", kind, index, "slug")
+                elif slug and name:
+                    target[slug] = name
+
+    def _references(self) -> None:
+        doc = self._doc(self.root / "references.yaml", expect=list)
+        if doc is None or doc.data is None:
+            return
+        for index, item in enumerate(doc.data):
+            if not isinstance(item, dict):
+                doc.error("each reference must be a mapping of keys", index)
+                continue
+            self._unknown_keys(doc, item, REFERENCE_KEYS, index)
+            key = doc.text(item, "key", index)
+            fields = {
+                "authors": doc.text(item, "authors", index),
+                "title": doc.text(item, "title", index),
+                "source": doc.text(item, "source", index),
+                "doi": doc.text(item, "doi", index, required=False),
+                "url": doc.text(item, "url", index, required=False),
+            }
+            year = item.get("year")
+            if not isinstance(year, int) or not 1800 <= year <= 2100:
+                doc.error(f"'year' must be a year like 2019, not {year!r}", index, "year")
+            if not fields["doi"] and not fields["url"]:
+                doc.error(f"reference '{key}' needs a doi or a url", index)
+            if fields["url"] and not fields["url"].startswith(("https://", "http://")):
+                doc.error(f"reference '{key}' url must start with https://", index, "url")
+            if key and not SLUG.match(key):
+                doc.error(f"reference key '{key}' is not a slug (a-z, 0-9, -)", index, "key")
+            elif key in self.plan.references:
+                doc.error(f"duplicate reference key '{key}'", index, "key")
+            elif key:
+                self.plan.references[key] = {"key": key, "year": year, **fields}
+
+    # --- courses, modules, lessons --------------------------------------------------------
+
+    def _course(self, folder: Path) -> None:
+        file = folder / "course.yaml"
+        doc = self._doc(file)
+        if doc is None or doc.data is None:
+            return
+        data = doc.data
+        allowed = {
+            "title",
+            "summary",
+            "objectives",
+            "audiences",
+            "topics",
+            "estimated_minutes",
+            "ce_hours",
+            "prerequisites",
+            "disclosures",
+            "modules",
+        }
+        self._unknown_keys(doc, data, allowed)
+        if not SLUG.match(folder.name):
+            doc.error(f"course folder name '{folder.name}' is not a slug (a-z, 0-9, -)")
+        objectives = data.get("objectives") or []
+        if not isinstance(objectives, list) or not all(isinstance(o, str) for o in objectives):
+            doc.error("'objectives' must be a list of sentences", "objectives")
+            objectives = []
+        minutes = data.get("estimated_minutes")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+            doc.error("'estimated_minutes' must be a whole number >= 1", "estimated_minutes")
+            minutes = 1
+        course = CourseSpec(
+            slug=folder.name,
+            path=doc.path,
+            title=doc.text(data, "title"),
+            summary=doc.text(data, "summary"),
+            objectives=[o.strip() for o in objectives],
+            audiences=doc.slugs(data, "audiences"),
+            topics=doc.slugs(data, "topics"),
+            estimated_minutes=minutes,
+            ce_hours=doc.number(data, "ce_hours"),
+            prerequisites=doc.slugs(data, "prerequisites", required=False),
+            disclosures=self._disclosures(doc, data.get("disclosures")),
+            digest=digest(file.read_text(encoding="utf-8")),
+        )
+        for kind, known in (("audiences", self.plan.audiences), ("topics", self.plan.topics)):
+            for index, slug in enumerate(getattr(course, kind)):
+                if slug not in known:
+                    doc.error(f"unknown {kind[:-1]} '{slug}' (not in taxonomy.yaml)", kind, index)
+        self._listed_children(
+            doc, folder, "modules", {p.name for p in folder.iterdir() if p.is_dir()}
+        )
+        for index, module_slug in enumerate(doc.slugs(data, "modules")):
+            module_dir = folder / module_slug
+            if module_dir.is_dir():
+                module = self._module(module_dir)
+                if module:
+                    course.modules.append(module)
+            else:
+                doc.error(f"module '{module_slug}' has no folder {module_slug}/", "modules", index)
+        self.plan.courses.append(course)
+        self.docs[doc.path] = doc
+
+    def _disclosures(self, doc: YamlDoc, items) -> list[dict]:
+        if not isinstance(items, list) or not items:
+            doc.error(
+                "'disclosures' must list everyone who controlled the content "
+                "(name, role, relationships)",
+                "disclosures",
+            )
+            return []
+        result = []
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                doc.error(
+                    "each disclosure needs name, role and relationships", "disclosures", index
+                )
+                continue
+            role = doc.text(item, "role", "disclosures", index)
+            if role and role not in DISCLOSURE_ROLES:
+                doc.error(
+                    f"disclosure role must be one of {sorted(DISCLOSURE_ROLES)}, not '{role}'",
+                    "disclosures",
+                    index,
+                    "role",
+                )
+            result.append(
+                {
+                    "name": doc.text(item, "name", "disclosures", index),
+                    "role": role,
+                    "relationships": doc.text(item, "relationships", "disclosures", index),
+                    "mitigation": doc.text(
+                        item, "mitigation", "disclosures", index, required=False
+                    ),
+                }
+            )
+        return result
+
+    def _listed_children(self, doc: YamlDoc, folder: Path, key: str, present: set[str]) -> None:
+        listed = doc.data.get(key) if isinstance(doc.data.get(key), list) else []
+        seen: set[str] = set()
+        for index, slug in enumerate(listed):
+            if slug in seen:
+                doc.error(f"duplicate slug '{slug}' in '{key}'", key, index)
+            seen.add(slug)
+        for name in sorted(present - seen):
+            doc.error(
+                f"'{name}' is in {folder.relative_to(self.root)}/ but not listed in '{key}'", key
+            )
+
+    def _module(self, folder: Path) -> ModuleSpec | None:
+        file = folder / "module.yaml"
+        doc = self._doc(file)
+        if doc is None or doc.data is None:
+            return None
+        data = doc.data
+        self._unknown_keys(doc, data, {"title", "summary", "lessons"})
+        module = ModuleSpec(
+            slug=folder.name,
+            path=doc.path,
+            title=doc.text(data, "title"),
+            summary=doc.text(data, "summary", required=False),
+            digest=digest(file.read_text(encoding="utf-8")),
+        )
+        self._listed_children(doc, folder, "lessons", {p.stem for p in folder.glob("*.md")})
+        for index, lesson_slug in enumerate(doc.slugs(data, "lessons")):
+            lesson_file = folder / f"{lesson_slug}.md"
+            if not lesson_file.is_file():
+                doc.error(f"lesson '{lesson_slug}' has no file {lesson_slug}.md", "lessons", index)
+                continue
+            lesson, errors = read_lesson(lesson_file, self.root)
+            lesson.digest = digest(lesson_file.read_text(encoding="utf-8"))
+            self.errors.extend(errors)
+            module.lessons.append(lesson)
+            for block in lesson.blocks:
+                self.plan.images.update(block.images)
+        return module
+
+    # --- programs -------------------------------------------------------------------------
+
+    def _program(self, file: Path) -> None:
+        doc = self._doc(file)
+        if doc is None or doc.data is None:
+            return
+        data = doc.data
+        allowed = {
+            "title",
+            "summary",
+            "audience",
+            "credential_name",
+            "training_hours_required",
+            "supervised_hours_required",
+            "renewal_ce_hours_per_year",
+            "requirements",
+            "courses",
+        }
+        self._unknown_keys(doc, data, allowed)
+        if not SLUG.match(file.stem):
+            doc.error(f"program file name '{file.stem}' is not a slug (a-z, 0-9, -)")
+        courses = doc.slugs(data, "courses")
+        if not courses:
+            doc.error("a program must list at least one course", "courses")
+        self.plan.programs.append(
+            ProgramSpec(
+                slug=file.stem,
+                path=doc.path,
+                title=doc.text(data, "title"),
+                summary=doc.text(data, "summary"),
+                audience=doc.text(data, "audience"),
+                credential_name=doc.text(data, "credential_name"),
+                training_hours_required=doc.number(data, "training_hours_required", default=0),
+                supervised_hours_required=doc.number(data, "supervised_hours_required", default=0),
+                renewal_ce_hours_per_year=doc.number(data, "renewal_ce_hours_per_year", default=0),
+                requirements=doc.text(data, "requirements", required=False),
+                courses=courses,
+                digest=digest(file.read_text(encoding="utf-8")),
+            )
+        )
+        self.docs[doc.path] = doc
+
+    # --- across files ---------------------------------------------------------------------
+
+    def _cross_references(self) -> None:
+        slugs = {course.slug for course in self.plan.courses}
+        for course in self.plan.courses:
+            doc = self.docs[course.path]
+            for index, slug in enumerate(course.prerequisites):
+                if slug not in slugs:
+                    doc.error(f"unknown prerequisite '{slug}'", "prerequisites", index)
+                elif slug == course.slug:
+                    doc.error("a course cannot be its own prerequisite", "prerequisites", index)
+            for module in course.modules:
+                for lesson in module.lessons:
+                    for key, line in lesson.citations:
+                        if key not in self.plan.references:
+                            self.errors.append(
+                                SourceError(
+                                    lesson.path,
+                                    line,
+                                    f"unknown reference key '{key}' (not in references.yaml)",
+                                )
+                            )
+        for program in self.plan.programs:
+            doc = self.docs[program.path]
+            for index, slug in enumerate(program.courses):
+                if slug not in slugs:
+                    doc.error(f"unknown course '{slug}'", "courses", index)
+        try:
+            order_by_prerequisites(self.plan.courses)
+        except ValueError as exc:
+            self.errors.append(SourceError("courses/", None, str(exc)))
+
+
+def order_by_prerequisites(courses: list[CourseSpec]) -> list[CourseSpec]:
+    """Prerequisites first, so every prerequisite page exists when its dependant is written."""
+    by_slug = {course.slug: course for course in courses}
+    ordered: list[CourseSpec] = []
+    state: dict[str, str] = {}
+
+    def visit(course: CourseSpec, trail: list[str]) -> None:
+        if state.get(course.slug) == "done":
+            return
+        if state.get(course.slug) == "visiting":
+            raise ValueError("prerequisites form a cycle: " + " -> ".join([*trail, course.slug]))
+        state[course.slug] = "visiting"
+        for slug in course.prerequisites:
+            if slug in by_slug and slug != course.slug:
+                visit(by_slug[slug], [*trail, course.slug])
+        state[course.slug] = "done"
+        ordered.append(course)
+
+    for course in courses:
+        visit(course, [])
+    return ordered
+
+
+def read_curricula(root: Path) -> CurriculumPlan:
+    """Parse and validate the whole folder; raise CurriculumInvalid listing every error."""
+    return PlanReader(root).read()

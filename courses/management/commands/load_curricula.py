@@ -1,0 +1,47 @@
+"""Build or update the course pages from the curriculum files. Safe to run again."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from courses.curriculum.plan import read_curricula
+from courses.curriculum.sources import CurriculumInvalid
+from courses.curriculum.writer import curriculum_write
+
+DEFAULT_PATH = settings.BASE_DIR / "content" / "curricula"
+
+
+class Command(BaseCommand):
+    help = (
+        "Validate the curriculum files, then create or update their pages. Writes nothing if "
+        "any file is invalid; never deletes pages that are no longer in the files."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH), type=Path)
+
+    def handle(self, *args, path: Path, **options):
+        try:
+            plan = read_curricula(path)
+        except CurriculumInvalid as invalid:
+            for error in invalid.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(invalid.errors)} problem(s) in {path}; nothing was written."
+            ) from None
+        report = curriculum_write(plan=plan)
+        for label, items in (
+            ("Created", report.created),
+            ("Updated", report.updated),
+            ("Awaiting clinical review (saved as drafts)", report.awaiting_review),
+            ("No longer in the files (left in place)", report.not_in_files),
+        ):
+            for item in items:
+                self.stdout.write(f"{label}: {item}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(report.created)} created, {len(report.updated)} updated, "
+                f"{len(report.unchanged)} unchanged."
+            )
+        )
