@@ -1,0 +1,296 @@
+import shutil
+from collections import Counter
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import CommandError, call_command
+
+from wagtail.images import get_image_model
+from wagtail.models import Page, Revision
+
+import pytest
+
+from content.models import Reference
+from courses.models import CoursePage, LessonPage, ModulePage, ProgramPage
+
+FIXTURE = Path(__file__).parent / "curriculum"
+
+
+@pytest.fixture
+def curriculum(tmp_path) -> Path:
+    """A private copy of the test curriculum that a test may edit."""
+    return Path(shutil.copytree(FIXTURE, tmp_path / "curriculum"))
+
+
+def load(path: Path) -> str:
+    out = StringIO()
+    call_command("load_curricula", str(path), stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def lesson(slug: str) -> LessonPage:
+    return LessonPage.objects.get(slug=slug)
+
+
+@pytest.mark.django_db
+class LoadCurriculaTests:
+    def test_builds_programs_courses_modules_and_lessons(self, curriculum):
+        output = load(curriculum)
+        assert "13 created, 0 updated, 0 unchanged" in output
+        basics = CoursePage.objects.get(slug="basics")
+        assert basics.url_path.endswith("/courses/basics/")
+        assert basics.ce_hours == 0.5 and basics.estimated_minutes == 30
+        assert [o.value for o in basics.objectives] == ["Describe shared decision-making."]
+        assert {a.slug for a in basics.audiences.all()} == {"resident", "peer"}
+        assert [(d.name, d.role, d.relationships) for d in basics.disclosures.all()] == [
+            ("Editorial team", "author", "None")
+        ]
+        meds = CoursePage.objects.get(slug="meds")
+        assert list(meds.prerequisites.all()) == [basics]
+        program = ProgramPage.objects.get(slug="peer-cert")
+        assert [link.course for link in program.program_courses.all()] == [basics, meds]
+        assert program.supervised_hours_required == 500
+        assert "<b>both</b>" in program.requirements
+        assert ModulePage.objects.get(slug="intro").get_parent().specific == basics
+
+    def test_lesson_body_has_every_block_type_and_numbered_references(self, curriculum):
+        load(curriculum)
+        page = lesson("what-it-is")
+        assert [block.block_type for block in page.body] == [
+            "heading",
+            "text",
+            "text",
+            "callout",
+            "figure",
+            "table",
+            "video",
+            "reflection",
+            "takeaways",
+        ]
+        assert [r.key for r in page.numbered_references()] == ["elwyn-2012"]
+        text = page.body[1].value
+        assert "[@" not in text["text"].source
+        assert [r.key for r in text["references"]] == ["elwyn-2012"]
+        figure = page.body[4].value
+        assert figure["alt_text"] == "Three steps in a row."
+        assert figure["image"].title == "images/steps.svg"
+        table = page.body[5].value
+        assert table["caption"] == "Options compared"
+        assert table["table"]["data"][0] == ["Option", "Involves"]
+        assert "Everything said in the video." in page.body[6].value["transcript"].source
+        assert list(page.body[8].value["points"]) == ["Share the decision.", "Use evidence."]
+
+    def test_second_run_with_unchanged_files_changes_nothing(self, curriculum):
+        load(curriculum)
+        revisions = Revision.objects.count()
+        output = load(curriculum)
+        assert "0 created, 0 updated, 8 unchanged" in output
+        assert Revision.objects.count() == revisions
+        assert get_image_model().objects.count() == 1
+
+    def test_a_changed_lesson_file_makes_one_revision_of_that_page_only(self, curriculum):
+        load(curriculum)
+        before = Counter(Revision.objects.values_list("object_id", flat=True))
+        file = curriculum / "courses/basics/intro/what-it-is.md"
+        file.write_text(file.read_text().replace("brings evidence", "joins evidence"))
+        output = load(curriculum)
+        assert "Updated: /courses/basics/intro/what-it-is/" in output
+        assert "0 created, 1 updated, 7 unchanged" in output
+        after = Counter(Revision.objects.values_list("object_id", flat=True))
+        changed = {pk for pk in after if after[pk] != before.get(pk)}
+        assert changed == {str(lesson("what-it-is").pk)}
+        assert "joins evidence" in lesson("what-it-is").body[1].value["text"].source
+
+    def test_medication_lessons_without_a_recorded_review_stay_drafts(self, curriculum):
+        output = load(curriculum)
+        assert "Awaiting clinical review (saved as drafts): /courses/meds/effects/unreviewed/" in (
+            output
+        )
+        reviewed, unreviewed = lesson("reviewed"), lesson("unreviewed")
+        assert reviewed.live and not unreviewed.live
+        assert str(reviewed.clinically_reviewed_on) == "2026-10-01"
+        assert reviewed.clinical_reviewer == "Casey Reviewer, MD"
+        assert str(reviewed.next_review_due) == "2027-10-01"
+
+    def test_a_draft_is_left_alone_on_the_next_run(self, curriculum):
+        load(curriculum)
+        revisions = lesson("unreviewed").revisions.count()
+        load(curriculum)
+        assert lesson("unreviewed").revisions.count() == revisions
+
+    def test_lessons_outside_medication_courses_publish_without_review(self, curriculum):
+        load(curriculum)
+        assert lesson("what-it-is").live
+        assert lesson("what-it-is").clinically_reviewed_on is None
+
+    def test_a_page_removed_from_the_files_is_reported_and_kept(self, curriculum):
+        load(curriculum)
+        module = curriculum / "courses/meds/effects"
+        (module / "unreviewed.md").unlink()
+        (module / "module.yaml").write_text("title: Effects\nlessons: [reviewed]\n")
+        output = load(curriculum)
+        assert "No longer in the files (left in place): /courses/meds/effects/unreviewed/" in (
+            output
+        )
+        assert LessonPage.objects.filter(slug="unreviewed").exists()
+
+    def test_raw_html_in_markdown_is_escaped(self, curriculum):
+        file = curriculum / "courses/basics/intro/what-it-is.md"
+        file.write_text(file.read_text() + "\n<script>alert(1)</script>\n")
+        load(curriculum)
+        html = "".join(
+            str(b.value["text"].source) for b in lesson("what-it-is").body if b.block_type == "text"
+        )
+        assert "<script>" not in html
+        assert "&lt;script&gt;" in html
+
+    def test_a_changed_reference_updates_the_snippet_not_the_lessons(self, curriculum):
+        load(curriculum)
+        revisions = Revision.objects.count()
+        refs = curriculum / "references.yaml"
+        refs.write_text(refs.read_text().replace("year: 2019", "year: 2020"))
+        output = load(curriculum)
+        assert "Updated: reference horowitz-taylor-2019" in output
+        assert Reference.objects.get(key="horowitz-taylor-2019").year == 2020
+        assert Revision.objects.count() == revisions
+
+
+def errors_of(path: Path) -> list[str]:
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("load_curricula", str(path), stdout=StringIO(), stderr=err)
+    return err.getvalue().splitlines()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.django_db
+class LoadCurriculaValidationTests:
+    """Every error names the file and line, and nothing at all is written."""
+
+    @pytest.fixture(autouse=True)
+    def _nothing_written(self, db):
+        pages, references = Page.objects.count(), Reference.objects.count()
+        yield
+        assert Page.objects.count() == pages
+        assert Reference.objects.count() == references
+
+    def test_bad_front_matter(self, curriculum):
+        edit(
+            curriculum / "courses/basics/intro/what-it-is.md",
+            "estimated_minutes: 8",
+            "estimated_minutes: [8",
+        )
+        [error] = errors_of(curriculum)
+        assert error.startswith("courses/basics/intro/what-it-is.md:4: invalid YAML")
+
+    def test_front_matter_without_closing_line(self, curriculum):
+        file = curriculum / "courses/basics/intro/what-it-is.md"
+        file.write_text(file.read_text().replace("---\n\n## The idea", "\n## The idea"))
+        assert errors_of(curriculum) == [
+            "courses/basics/intro/what-it-is.md:1: bad front matter: no closing '---' line"
+        ]
+
+    def test_unknown_reference_key(self, curriculum):
+        edit(
+            curriculum / "courses/basics/intro/what-it-is.md",
+            "preferences together [@elwyn-2012]",
+            "preferences together [@elwyn-2013]",
+        )
+        assert errors_of(curriculum) == [
+            "courses/basics/intro/what-it-is.md:9: unknown reference key 'elwyn-2013' "
+            "(not in references.yaml)"
+        ]
+
+    def test_missing_alt_text(self, curriculum):
+        edit(curriculum / "courses/basics/intro/what-it-is.md", "alt: Three steps in a row.\n", "")
+        assert errors_of(curriculum) == [
+            "courses/basics/intro/what-it-is.md:19: figure is missing alt text "
+            "('alt: what the image shows')"
+        ]
+
+    def test_duplicate_slug(self, curriculum):
+        edit(
+            curriculum / "courses/meds/effects/module.yaml",
+            "[reviewed, unreviewed]",
+            "[reviewed, unreviewed, reviewed]",
+        )
+        assert "courses/meds/effects/module.yaml:2: duplicate slug 'reviewed' in 'lessons'" in (
+            errors_of(curriculum)
+        )
+
+    def test_duplicate_reference_key(self, curriculum):
+        edit(curriculum / "references.yaml", "key: horowitz-taylor-2019", "key: elwyn-2012")
+        assert "references.yaml:7: duplicate reference key 'elwyn-2012'" in errors_of(curriculum)
+
+    def test_unknown_prerequisite(self, curriculum):
+        edit(
+            curriculum / "courses/meds/course.yaml",
+            "prerequisites: [basics]",
+            "prerequisites: [basic]",
+        )
+        assert errors_of(curriculum) == ["courses/meds/course.yaml:9: unknown prerequisite 'basic'"]
+
+    def test_prerequisite_cycle(self, curriculum):
+        edit(
+            curriculum / "courses/basics/course.yaml", "prerequisites: []", "prerequisites: [meds]"
+        )
+        [error] = errors_of(curriculum)
+        assert "prerequisites form a cycle" in error
+
+    def test_unknown_taxonomy_slug_and_missing_fields(self, curriculum):
+        edit(
+            curriculum / "courses/basics/course.yaml",
+            "topics: [shared-decision-making]",
+            "topics: [astrology]",
+        )
+        edit(curriculum / "courses/basics/course.yaml", "ce_hours: 0.5", "ce_hours: lots")
+        errors = errors_of(curriculum)
+        assert "courses/basics/course.yaml:6: unknown topic 'astrology' (not in taxonomy.yaml)" in (
+            errors
+        )
+        assert any(
+            e.startswith("courses/basics/course.yaml:8: 'ce_hours' must be a number")
+            for e in errors
+        )
+
+    def test_unlisted_lesson_file(self, curriculum):
+        (curriculum / "courses/basics/intro/stray.md").write_text("---\ntitle: x\n---\ntext\n")
+        assert errors_of(curriculum) == [
+            "courses/basics/intro/module.yaml:3: 'stray' is in courses/basics/intro/ but not "
+            "listed in 'lessons'"
+        ]
+
+    def test_unclosed_and_unknown_blocks(self, curriculum):
+        file = curriculum / "courses/basics/intro/what-it-is.md"
+        file.write_text(file.read_text() + "\n:::sidebar\nx\n:::\n\n:::callout caution\nopen\n")
+        errors = errors_of(curriculum)
+        assert any("unknown block ':::sidebar'" in e for e in errors)
+        assert any("':::callout' is never closed" in e for e in errors)
+
+    def test_table_without_caption_and_video_without_transcript(self, curriculum):
+        file = curriculum / "courses/basics/intro/what-it-is.md"
+        edit(file, "Table: Options compared\n", "")
+        edit(file, "transcript: |\n  Everything said in the video.\n", "")
+        errors = errors_of(curriculum)
+        assert any("a table needs a caption" in e for e in errors)
+        assert any("video is missing its transcript" in e for e in errors)
+
+    def test_every_error_is_reported_at_once(self, curriculum):
+        edit(
+            curriculum / "courses/meds/course.yaml",
+            "prerequisites: [basics]",
+            "prerequisites: [basic]",
+        )
+        edit(curriculum / "courses/basics/intro/what-it-is.md", "alt: Three steps in a row.\n", "")
+        assert len(errors_of(curriculum)) == 2
+
+    def test_missing_folder(self, tmp_path):
+        with pytest.raises(CommandError):
+            call_command(
+                "load_curricula", str(tmp_path / "nope"), stdout=StringIO(), stderr=StringIO()
+            )
