@@ -2,14 +2,12 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.curriculum.plan import read_curricula
 from courses.curriculum.sources import CurriculumInvalid
 from courses.curriculum.writer import curriculum_write
-
-DEFAULT_PATH = settings.BASE_DIR / "content" / "curricula"
+from courses.demo import CURRICULA as DEFAULT_PATH
 
 
 class Command(BaseCommand):
