@@ -185,6 +185,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # never send people's email hashes to a th
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "svg"]
+# Approving a workflow publishes through our action, which records clinical reviews.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "courses.review_finish.publish_approved"
 # How long a clinical review of medication content stays current.
 CLINICAL_REVIEW_INTERVAL_MONTHS = env.int("CLINICAL_REVIEW_INTERVAL_MONTHS", default=12)
 

@@ -30,6 +30,7 @@ from courses.models import (
     ProgramPage,
     Topic,
 )
+from courses.review import review_setup
 
 Image = get_image_model()
 IMAGE_COLLECTION = "Curricula"
@@ -61,6 +62,7 @@ class CurriculumWriter:
         self.home = home = site_ensure_home()
         self.course_index = self._index(home, CourseIndexPage, "Courses", "courses")
         self.program_index = self._index(home, ProgramIndexPage, "Programs", "programs")
+        review_setup(root=home)
         self._taxonomy()
         self._references()
         self._images()
