@@ -28,6 +28,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("courses.urls")),
 ]
 
 if settings.DEBUG:

@@ -10,8 +10,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -21,7 +23,10 @@ from wagtail.search import index
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
+from courses import selectors
 from courses.blocks import LessonStreamBlock
+from courses.forms import CatalogueFilterForm
+from courses.review import ClinicalContentTester, clinical_review_workflow, next_review_due
 
 HOURS = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 # Courses with this topic hold medication content: it needs a clinical reviewer's approval.
@@ -61,6 +66,30 @@ class FileSourced(models.Model):
         abstract = True
 
 
+class ClinicalReviewGate:
+    """For pages of a medication course: the Clinical review workflow, and no direct publishing
+    (courses/review.py explains the whole gate)."""
+
+    def course(self) -> "CoursePage | None":
+        if isinstance(self, CoursePage):
+            return self
+        return CoursePage.objects.ancestor_of(self).first() if self.pk else None
+
+    def is_medication_content(self) -> bool:
+        course = self.course()
+        return course is not None and course.topics.filter(slug=MEDICATION_TOPIC).exists()
+
+    def get_workflow(self):
+        if self.is_medication_content():
+            return clinical_review_workflow() or super().get_workflow()
+        return super().get_workflow()
+
+    def permissions_for_user(self, user):
+        if self.is_medication_content():
+            return ClinicalContentTester(user, self)
+        return super().permissions_for_user(user)
+
+
 class CourseIndexPage(Page):
     intro = RichTextField(features=["bold", "italic", "link"], blank=True)
 
@@ -68,6 +97,26 @@ class CourseIndexPage(Page):
     parent_page_types = ["content.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        """The catalogue: courses filtered by the GET form; a bad value is reported, not fatal."""
+        context = super().get_context(request, *args, **kwargs)
+        audiences, topics = list(Audience.objects.all()), list(Topic.objects.all())
+        form = CatalogueFilterForm(request.GET, audiences=audiences, topics=topics)
+        form.is_valid()  # invalid fields are simply absent from cleaned_data
+        filters = form.cleaned_data
+        context["form"] = form
+        context["query"] = filters.get("q", "").strip()
+        context["filtered"] = any(filters.get(name) not in (None, "") for name in form.fields)
+        context["catalogue"] = selectors.catalogue_courses(
+            index=self,
+            audience=filters.get("audience", ""),
+            topic=filters.get("topic", ""),
+            ce_min=filters.get("ce_min"),
+            ce_max=filters.get("ce_max"),
+            query=context["query"],
+        )
+        return context
 
 
 class ProgramIndexPage(Page):
@@ -77,6 +126,11 @@ class ProgramIndexPage(Page):
     parent_page_types = ["content.HomePage"]
     subpage_types = ["courses.ProgramPage"]
     max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["programs"] = selectors.programs_listing(index=self)
+        return context
 
 
 class ProgramPage(Page, FileSourced):
@@ -116,6 +170,15 @@ class ProgramPage(Page, FileSourced):
     parent_page_types = ["courses.ProgramIndexPage"]
     subpage_types: list[str] = []
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        courses = selectors.program_courses(program=self)
+        context["crumbs"] = [self.get_parent()]
+        context["courses"] = courses
+        context["total_ce_hours"] = sum((course.ce_hours for course in courses), Decimal(0))
+        context["total_minutes"] = sum(course.estimated_minutes for course in courses)
+        return context
+
 
 class ProgramCourse(Orderable):
     program = ParentalKey(ProgramPage, on_delete=models.CASCADE, related_name="program_courses")
@@ -133,7 +196,7 @@ class ProgramCourse(Orderable):
         ]
 
 
-class CoursePage(Page, FileSourced):
+class CoursePage(ClinicalReviewGate, Page, FileSourced):
     summary = models.TextField()
     objectives = StreamField(
         [("objective", blocks.CharBlock(max_length=300))],
@@ -163,9 +226,14 @@ class CoursePage(Page, FileSourced):
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
 
-    @property
-    def needs_clinical_review(self) -> bool:
-        return self.topics.filter(slug=MEDICATION_TOPIC).exists()
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["crumbs"] = [self.get_parent()]
+        context["outline"] = selectors.course_outline(course=self)
+        context["disclosures"] = list(self.disclosures.all())
+        context["prerequisites"] = list(self.prerequisites.live().order_by("title"))
+        context["programs"] = selectors.course_programs(course=self)
+        return context
 
 
 class CourseDisclosure(Orderable):
@@ -196,15 +264,22 @@ class CourseDisclosure(Orderable):
     ]
 
 
-class ModulePage(Page, FileSourced):
+class ModulePage(ClinicalReviewGate, Page, FileSourced):
     summary = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = ["courses.LessonPage"]
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = course = self.get_parent()
+        context["crumbs"] = [course]
+        context["lessons"] = selectors.module_lessons(module=self)
+        return context
 
-class LessonPage(Page, FileSourced):
+
+class LessonPage(ClinicalReviewGate, Page, FileSourced):
     summary = models.TextField(blank=True)
     estimated_minutes = models.PositiveIntegerField(default=10)
     body = StreamField(LessonStreamBlock())
@@ -225,10 +300,26 @@ class LessonPage(Page, FileSourced):
     def next_review_due(self) -> date | None:
         if self.clinically_reviewed_on is None:
             return None
-        months = settings.CLINICAL_REVIEW_INTERVAL_MONTHS
-        year, month = divmod(self.clinically_reviewed_on.month - 1 + months, 12)
-        day = min(self.clinically_reviewed_on.day, 28)
-        return date(self.clinically_reviewed_on.year + year, month + 1, day)
+        return next_review_due(self.clinically_reviewed_on)
+
+    def serve(self, request, *args, **kwargs):
+        # Lessons are for signed-in learners; the course, module and program pages stay public.
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        references = self.numbered_references()
+        context["references"] = references
+        # {reference pk: number}: the block templates' citation marks read it.
+        context["reference_numbers"] = {ref.pk: n for n, ref in enumerate(references, 1)}
+        context["trail"] = trail = selectors.lesson_trail(lesson=self)
+        context["crumbs"] = [trail.courses_index, trail.course, trail.module]
+        context["review_overdue"] = (
+            self.next_review_due is not None and self.next_review_due < timezone.localdate()
+        )
+        return context
 
     def numbered_references(self) -> list:
         """References cited in the body, numbered in order of first citation."""
@@ -239,3 +330,88 @@ class LessonPage(Page, FileSourced):
                     if reference is not None:
                         seen.setdefault(reference.pk, reference)
         return list(seen.values())
+
+
+# --- Learner progress -------------------------------------------------------------------------
+
+
+class Enrolment(models.Model):
+    """A person taking a course, or following a program. Exactly one of the two is set."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course = models.ForeignKey(
+        CoursePage, null=True, blank=True, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    program = models.ForeignKey(
+        ProgramPage, null=True, blank=True, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    last_lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_activity_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(course__isnull=False, program__isnull=True)
+                | models.Q(course__isnull=True, program__isnull=False),
+                name="courses_enrolment_course_xor_program",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=models.Q(course__isnull=False),
+                name="courses_enrolment_once_per_course",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "program"],
+                condition=models.Q(program__isnull=False),
+                name="courses_enrolment_once_per_program",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course or self.program}"
+
+
+class LessonProgress(models.Model):
+    """One row per person and lesson they opened: time spent, and when they completed it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress")
+    # The course is stored too, so a course's progress is one indexed count.
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    first_viewed_at = models.DateTimeField(auto_now_add=True)
+    last_viewed_at = models.DateTimeField(auto_now_add=True)
+    seconds_on_page = models.PositiveIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="courses_progress_once"),
+        ]
+        indexes = [models.Index(fields=["user", "course"], name="courses_progress_user_course")]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.lesson_id}"
+
+
+class ModuleCompletion(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_completions"
+    )
+    module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="courses_module_done_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} completed {self.module_id}"

@@ -1,0 +1,19 @@
+"""Domain events of learning: sent by courses.services inside their transaction.
+
+Receivers record (an outbox row, an audit entry) or enqueue work after commit; they never hold
+business rules. Every signal is sent with `sender=` the model class named below.
+"""
+
+from django.dispatch import Signal
+
+# sender=Enrolment; enrolment: Enrolment (course or program enrolment just created)
+enrolled = Signal()
+
+# sender=LessonProgress; progress: LessonProgress (completed_at just set)
+lesson_completed = Signal()
+
+# sender=ModuleCompletion; completion: ModuleCompletion (just created)
+module_completed = Signal()
+
+# sender=Enrolment; enrolment: Enrolment (course enrolment whose completed_at was just set)
+course_completed = Signal()

@@ -1,0 +1,74 @@
+"""The catalogue's filter form: GET parameters in, typed filters (or clear messages) out."""
+
+from django import forms
+
+
+def _ce_hours_field(label: str, bound: str) -> forms.DecimalField:
+    ignored = "that filter was ignored."
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": f"The {bound} CE hours must be a number such as 1 or 1.5; {ignored}",
+            "min_value": f"The {bound} CE hours cannot be below 0; {ignored}",
+            "max_digits": f"The {bound} CE hours is too large; {ignored}",
+            "max_whole_digits": f"The {bound} CE hours is too large; {ignored}",
+            "max_decimal_places": f"The {bound} CE hours has more than 2 decimals; {ignored}",
+        },
+    )
+
+
+def _taxonomy_field(noun: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=noun.capitalize(),
+        required=False,
+        error_messages={
+            "invalid_choice": f"There is no {noun} “%(value)s”, so every {noun} is shown."
+        },
+    )
+
+
+class CatalogueFilterForm(forms.Form):
+    """Every field is optional. A value that does not validate is reported and left out of
+    `cleaned_data`, so the catalogue drops that one filter instead of failing the page."""
+
+    q = forms.CharField(
+        label="Search courses and lessons",
+        max_length=200,
+        required=False,
+        widget=forms.SearchInput,
+        error_messages={"max_length": "The search is over %(limit_value)d characters; ignored."},
+    )
+    audience = _taxonomy_field("audience")
+    topic = _taxonomy_field("topic")
+    ce_min = _ce_hours_field("CE hours, at least", "minimum")
+    ce_max = _ce_hours_field("CE hours, at most", "maximum")
+
+    def __init__(self, data, *, audiences, topics):
+        """`audiences` and `topics` are taxonomy rows the page already has, so checking a slug
+        costs no query."""
+        super().__init__(data)
+        self.fields["audience"].choices = [("", "All audiences")] + [
+            (a.slug, a.name) for a in audiences
+        ]
+        self.fields["topic"].choices = [("", "All topics")] + [(t.slug, t.name) for t in topics]
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("ce_min"), cleaned.get("ce_max")
+        if low is not None and high is not None and low > high:
+            del cleaned["ce_min"], cleaned["ce_max"]
+            raise forms.ValidationError(
+                "The minimum CE hours (%(low)s) is more than the maximum (%(high)s), so the CE "
+                "hours filter was ignored.",
+                params={"low": f"{low.normalize():f}", "high": f"{high.normalize():f}"},
+            )
+        return cleaned
+
+    def messages(self) -> list[str]:
+        """Every problem as a sentence for the page, in field order."""
+        return [message for errors in self.errors.values() for message in errors]

@@ -1,0 +1,180 @@
+"""Reads behind the curriculum pages. Each runs a fixed number of queries, however many
+courses, modules or lessons there are; tests/courses/test_pages.py holds them to it.
+
+Listings that reach across the site (catalogue, search, programs) leave out pages under a view
+restriction; reads inside one course do not, since a restriction on the course covers them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from wagtail.models import Page
+
+# courses.models calls these from its pages' get_context, so this imports the module, not its
+# names: the two can then import each other, and names are looked up when a selector runs.
+from courses import models as pages
+
+LESSON_HITS = 50
+
+
+@dataclass
+class LessonHit:
+    lesson: pages.LessonPage
+    course: pages.CoursePage
+    module: Page | None
+
+
+@dataclass
+class Catalogue:
+    courses: list[pages.CoursePage]
+    lessons: list[LessonHit] = field(default_factory=list)
+
+
+def catalogue_courses(
+    *,
+    index: Page,
+    audience: str = "",
+    topic: str = "",
+    ce_min: Decimal | None = None,
+    ce_max: Decimal | None = None,
+    query: str = "",
+) -> Catalogue:
+    """Live, public courses under `index` that match every given filter, with their audiences
+    and topics prefetched. With a `query`, only courses whose title or summary match, plus up to
+    LESSON_HITS matching lessons from the courses the filters leave in."""
+    courses = (
+        pages.CoursePage.objects.child_of(index)
+        .live()
+        .public()
+        .prefetch_related("audiences", "topics")
+        .order_by("path")
+    )
+    if audience:
+        courses = courses.filter(audiences__slug=audience)
+    if topic:
+        courses = courses.filter(topics__slug=topic)
+    if ce_min is not None:
+        courses = courses.filter(ce_hours__gte=ce_min)
+    if ce_max is not None:
+        courses = courses.filter(ce_hours__lte=ce_max)
+    in_filters = list(courses.distinct())
+    if not query:
+        return Catalogue(courses=in_filters)
+
+    found = {course.pk for course in pages.CoursePage.objects.live().public().search(query)}
+    return Catalogue(
+        courses=[course for course in in_filters if course.pk in found],
+        lessons=_lesson_hits(query, in_filters),
+    )
+
+
+def _lesson_hits(query: str, courses: list[pages.CoursePage]) -> list[LessonHit]:
+    if not courses:
+        return []
+    # Courses are siblings, so their paths have one length: a lesson's course is its path's
+    # prefix of that length, and its module the next step down.
+    course_by_path = {course.path: course for course in courses}
+    course_len = len(courses[0].path)
+    module_len = course_len + Page.steplen
+    hits = []
+    for lesson in pages.LessonPage.objects.live().public().search(query):
+        course = course_by_path.get(lesson.path[:course_len])
+        if course is not None:
+            hits.append(LessonHit(lesson=lesson, course=course, module=None))
+        if len(hits) == LESSON_HITS:
+            break
+    modules = Page.objects.in_bulk(
+        {hit.lesson.path[:module_len] for hit in hits}, field_name="path"
+    )
+    for hit in hits:
+        hit.module = modules.get(hit.lesson.path[:module_len])
+    return hits
+
+
+@dataclass
+class ModuleOutline:
+    module: pages.ModulePage
+    lessons: list[pages.LessonPage]
+
+
+def course_outline(*, course: pages.CoursePage) -> list[ModuleOutline]:
+    """The course's live modules, each with its live lessons, in the editor's order."""
+    modules = list(pages.ModulePage.objects.child_of(course).live().order_by("path"))
+    lessons = _course_lessons(course)
+    return [
+        ModuleOutline(
+            module=module,
+            lessons=[lesson for lesson in lessons if lesson.path.startswith(module.path)],
+        )
+        for module in modules
+    ]
+
+
+def _course_lessons(course: Page) -> list[pages.LessonPage]:
+    """Live lessons of a course in reading order, without their bodies."""
+    return list(
+        pages.LessonPage.objects.descendant_of(course).live().defer("body").order_by("path")
+    )
+
+
+@dataclass
+class LessonTrail:
+    """Where a lesson sits: its course and module for the breadcrumb, and its neighbours."""
+
+    courses_index: Page | None
+    course: Page
+    module: Page
+    previous: Page | None
+    next: Page | None
+    position: int
+    count: int
+
+
+def lesson_trail(*, lesson: pages.LessonPage) -> LessonTrail:
+    steplen = Page.steplen
+    module_path = lesson.path[:-steplen]
+    course_path = module_path[:-steplen]
+    index_path = course_path[:-steplen]
+    ancestors = Page.objects.in_bulk([index_path, course_path, module_path], field_name="path")
+    course = ancestors[course_path]
+    lessons = _course_lessons(course)
+    # A draft seen in preview is not in the live list: it has a place but no neighbours.
+    position = next((n for n, page in enumerate(lessons) if page.pk == lesson.pk), None)
+    return LessonTrail(
+        courses_index=ancestors.get(index_path),
+        course=course,
+        module=ancestors[module_path],
+        previous=lessons[position - 1] if position else None,
+        next=lessons[position + 1]
+        if position is not None and position + 1 < len(lessons)
+        else None,
+        position=position + 1 if position is not None else 0,
+        count=len(lessons),
+    )
+
+
+def module_lessons(*, module: pages.ModulePage) -> list[pages.LessonPage]:
+    return list(pages.LessonPage.objects.child_of(module).live().defer("body").order_by("path"))
+
+
+def course_programs(*, course: pages.CoursePage) -> list[pages.ProgramPage]:
+    """Live programs that include the course, for the course page's 'part of' line."""
+    return list(
+        pages.ProgramPage.objects.live().filter(program_courses__course=course).order_by("path")
+    )
+
+
+def program_courses(*, program: pages.ProgramPage) -> list[pages.CoursePage]:
+    """The program's live courses in the program's order."""
+    links = (
+        program.program_courses.filter(course__live=True)
+        .select_related("course")
+        .order_by("sort_order")
+    )
+    return [link.course for link in links]
+
+
+def programs_listing(*, index: Page) -> list[pages.ProgramPage]:
+    return list(pages.ProgramPage.objects.child_of(index).live().public().order_by("path"))
