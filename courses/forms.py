@@ -11,7 +11,9 @@ def _ce_hours_field(label: str, bound: str) -> forms.DecimalField:
         min_value=0,
         max_digits=5,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0", "inputmode": "decimal"}),
+        # Text, not number: a browser blanks a number box it cannot parse, which would hide
+        # the value the error message is about.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": "6"}),
         error_messages={
             "invalid": f"The {bound} CE hours must be a number such as 1 or 1.5; {ignored}",
             "min_value": f"The {bound} CE hours cannot be below 0; {ignored}",

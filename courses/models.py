@@ -274,7 +274,7 @@ class ModulePage(ClinicalReviewGate, Page, FileSourced):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["course"] = course = self.get_parent()
-        context["crumbs"] = [course]
+        context["crumbs"] = [course.get_parent(), course]
         context["lessons"] = selectors.module_lessons(module=self)
         return context
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
 
 from wagtail.models import Page
 
@@ -64,27 +68,32 @@ def catalogue_courses(
         return Catalogue(courses=in_filters)
 
     found = {course.pk for course in pages.CoursePage.objects.live().public().search(query)}
+    narrowed = bool(audience or topic) or ce_min is not None or ce_max is not None
     return Catalogue(
         courses=[course for course in in_filters if course.pk in found],
-        lessons=_lesson_hits(query, in_filters),
+        lessons=_lesson_hits(query, in_filters, narrowed=narrowed),
     )
 
 
-def _lesson_hits(query: str, courses: list[pages.CoursePage]) -> list[LessonHit]:
+def _lesson_hits(query: str, courses: list[pages.CoursePage], *, narrowed: bool) -> list[LessonHit]:
     if not courses:
         return []
+    lessons = pages.LessonPage.objects.live().public()
+    if narrowed:  # search only inside the courses the filters leave
+        lessons = lessons.filter(
+            reduce(or_, (Q(path__startswith=course.path) for course in courses))
+        )
     # Courses are siblings, so their paths have one length: a lesson's course is its path's
-    # prefix of that length, and its module the next step down.
+    # prefix of that length, and its module the next step down. A lesson under a course that
+    # is not listed (unpublished above it) is left out.
     course_by_path = {course.path: course for course in courses}
     course_len = len(courses[0].path)
     module_len = course_len + Page.steplen
     hits = []
-    for lesson in pages.LessonPage.objects.live().public().search(query):
+    for lesson in lessons.search(query)[:LESSON_HITS]:
         course = course_by_path.get(lesson.path[:course_len])
         if course is not None:
             hits.append(LessonHit(lesson=lesson, course=course, module=None))
-        if len(hits) == LESSON_HITS:
-            break
     modules = Page.objects.in_bulk(
         {hit.lesson.path[:module_len] for hit in hits}, field_name="path"
     )
@@ -123,39 +132,40 @@ def _course_lessons(course: Page) -> list[pages.LessonPage]:
 class LessonTrail:
     """Where a lesson sits: its course and module for the breadcrumb, and its neighbours."""
 
-    courses_index: Page | None
+    courses_index: Page
     course: Page
     module: Page
     previous: Page | None
     next: Page | None
-    position: int
+    position: int  # 1-based; 0 for a draft seen in preview
     count: int
 
 
 def lesson_trail(*, lesson: pages.LessonPage) -> LessonTrail:
-    steplen = Page.steplen
-    module_path = lesson.path[:-steplen]
-    course_path = module_path[:-steplen]
-    index_path = course_path[:-steplen]
-    ancestors = Page.objects.in_bulk([index_path, course_path, module_path], field_name="path")
-    course = ancestors[course_path]
+    # Serving a page caches each ancestor on its child (Wagtail's route), so walking up costs
+    # no query then; only the course's lessons are read.
+    module = lesson.get_parent()
+    course = module.get_parent()
     lessons = _course_lessons(course)
-    # A draft seen in preview is not in the live list: it has a place but no neighbours.
-    position = next((n for n, page in enumerate(lessons) if page.pk == lesson.pk), None)
+    at = next((n for n, page in enumerate(lessons) if page.pk == lesson.pk), None)
+    if at is None:  # a draft in preview: not in the live sequence, so no neighbours
+        previous = following = None
+    else:
+        previous = lessons[at - 1] if at > 0 else None
+        following = lessons[at + 1] if at + 1 < len(lessons) else None
     return LessonTrail(
-        courses_index=ancestors.get(index_path),
+        courses_index=course.get_parent(),
         course=course,
-        module=ancestors[module_path],
-        previous=lessons[position - 1] if position else None,
-        next=lessons[position + 1]
-        if position is not None and position + 1 < len(lessons)
-        else None,
-        position=position + 1 if position is not None else 0,
+        module=module,
+        previous=previous,
+        next=following,
+        position=0 if at is None else at + 1,
         count=len(lessons),
     )
 
 
 def module_lessons(*, module: pages.ModulePage) -> list[pages.LessonPage]:
+    """The module's live lessons in order, without their bodies."""
     return list(pages.LessonPage.objects.child_of(module).live().defer("body").order_by("path"))
 
 
@@ -177,4 +187,5 @@ def program_courses(*, program: pages.ProgramPage) -> list[pages.CoursePage]:
 
 
 def programs_listing(*, index: Page) -> list[pages.ProgramPage]:
+    """Live, public programs under `index`, in the editor's order."""
     return list(pages.ProgramPage.objects.child_of(index).live().public().order_by("path"))

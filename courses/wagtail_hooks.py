@@ -1,3 +1,4 @@
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from wagtail import hooks
@@ -5,7 +6,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses.models import Audience, Topic
+from courses import progress, services
+from courses.models import Audience, CoursePage, LessonPage, Topic
 from courses.review_report import ClinicalReviewDueView, can_see_report
 
 
@@ -48,3 +50,24 @@ def register_review_report_menu_item():
     return ClinicalReviewDueMenuItem(
         "Clinical review due", reverse("clinical_review_due"), icon_name="warning", order=50
     )
+
+
+@hooks.register("before_serve_page")
+def gate_and_record_lesson_visit(page, request, serve_args, serve_kwargs):
+    """Before a signed-in learner sees a lesson: show unmet prerequisites instead of it, or
+    record the visit (which enrols them in the course on their first lesson)."""
+    if not isinstance(page, LessonPage) or not request.user.is_authenticated:
+        return None  # LessonPage.serve sends anonymous visitors to sign in
+    if getattr(request, "is_preview", False):
+        return None
+    course = CoursePage.objects.ancestor_of(page).get()
+    missing = progress.prerequisites_missing(user=request.user, course=course)
+    if missing:
+        return TemplateResponse(
+            request,
+            "courses/prerequisites_missing.html",
+            {"page": page, "course": course, "missing": missing},
+            status=403,
+        )
+    services.lesson_view(user=request.user, lesson=page, course=course)
+    return None

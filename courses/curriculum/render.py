@@ -11,7 +11,9 @@ markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 _CANONICAL = [
     (re.compile(r"<(/?)strong>"), r"<\1b>"),
     (re.compile(r"<(/?)em>"), r"<\1i>"),
-    (re.compile(r"\n+"), ""),
+    # Newlines between tags are layout; inside text they are soft line breaks, i.e. spaces.
+    (re.compile(r">\s*\n\s*<"), "><"),
+    (re.compile(r"\s*\n\s*"), " "),
 ]
 
 

@@ -294,3 +294,13 @@ class LoadCurriculaValidationTests:
             call_command(
                 "load_curricula", str(tmp_path / "nope"), stdout=StringIO(), stderr=StringIO()
             )
+
+
+@pytest.mark.django_db
+class MarkdownRenderingTests:
+    def test_a_soft_line_break_is_a_space(self, curriculum):
+        file = curriculum / "courses/basics/intro/what-it-is.md"
+        file.write_text(file.read_text() + "\nA sentence that wraps\nonto a second line.\n")
+        load(curriculum)
+        html = lesson("what-it-is").body[-1].value["text"].source
+        assert html == "<p>A sentence that wraps onto a second line.</p>"

@@ -6,12 +6,17 @@ from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils.safestring import mark_safe
 
 from wagtail.rich_text import RichText
 
 import pytest
 
 from content.models import Reference
+from content.services import site_ensure_home
+from content.templatetags.content_tags import with_marks
 from courses.models import (
     Audience,
     CourseDisclosure,
@@ -21,16 +26,28 @@ from courses.models import (
     ModulePage,
     Topic,
 )
+from courses.templatetags.courses_tags import duration, hours
 
 CURRICULUM = Path(__file__).parent / "curriculum"
 
 
+@pytest.fixture(scope="module")
+def loaded_curriculum(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The test curriculum, loaded once for this module inside a transaction that is rolled
+    back at its end; each test runs in a savepoint within it, so its own changes vanish too.
+    Loading it per test cost a second a test."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with media, django_db_blocker.unblock(), transaction.atomic():
+        site_ensure_home()
+        call_command("load_curricula", str(CURRICULUM), stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def curriculum(home_page, settings, tmp_path):
-    """The test curriculum: courses basics and meds (meds needs basics first), program
-    peer-cert, and one medication lesson left as a draft awaiting clinical review."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_curricula", str(CURRICULUM), stdout=StringIO())
+def curriculum(loaded_curriculum, db):
+    """Courses basics and meds (meds needs basics first), program peer-cert, and one
+    medication lesson left as a draft awaiting clinical review."""
 
 
 def page_text(response) -> str:
@@ -342,8 +359,22 @@ class ModulePageTests:
             "mod lesson 1.3",
         ]
         assert '<a href="/courses/mod/">Course mod</a>' in body
+        crumbs = re.search(r'<nav class="breadcrumb".*?</nav>', body, re.S).group(0)
+        assert re.findall(r'<a href="([^"]+)">', crumbs) == ["/courses/", "/courses/mod/"]
         body = page_text(client.get("/courses/meds/effects/"))
         assert "Reviewed lesson" in body and "Unreviewed lesson" not in body
+
+    @pytest.mark.parametrize("lessons", [1, 8])
+    def test_query_count_does_not_grow_with_lessons(
+        self, client, curriculum, django_assert_num_queries, lessons
+    ):
+        add_course("sized", lessons=lessons)
+        client.get("/courses/sized/module-1/")
+        # Wagtail's serve: site, home, index, course, module (a row and its specific row
+        # each), ancestors and their view restrictions (12); the module's lessons (1)
+        with django_assert_num_queries(13):
+            body = page_text(client.get("/courses/sized/module-1/"))
+        assert body.count("sized lesson") == lessons
 
 
 @pytest.mark.django_db
@@ -437,7 +468,10 @@ class LessonPageTests:
         lesson = LessonPage.objects.get(slug="what-it-is")
         lesson.body = [
             text_block("First.", [horowitz]),
-            ("callout", {"kind": "caution", "text": RichText("<p>Careful.</p>"), "references": [third]}),
+            (
+                "callout",
+                {"kind": "caution", "text": RichText("<p>Careful.</p>"), "references": [third]},
+            ),
             text_block("Second.", [elwyn, horowitz]),
         ]
         lesson.save()
@@ -485,7 +519,29 @@ class LessonPageTests:
         reader.get(lesson.url)  # also makes the figure's rendition
         # session, user, MFA status (3); Wagtail's serve: site, home, index, course, module,
         # lesson (a row and its specific row each), ancestors and their view restrictions (12);
-        # references of text and of callout blocks, image (3); breadcrumb pages, the course's
-        # lessons for previous/next (2); user and group permissions for the CMS link (2)
-        with django_assert_num_queries(22):
+        # references of text and of callout blocks, image (3); the course's lessons for
+        # position and previous/next (1); user and group permissions for the CMS link (2)
+        with django_assert_num_queries(21):
             page_text(reader.get(lesson.url))
+
+
+class TemplateFilterTests:
+    @pytest.mark.parametrize(
+        ("minutes", "text"), [(None, ""), (45, "45 min"), (60, "1 h"), (90, "1 h 30 min")]
+    )
+    def test_duration(self, minutes, text):
+        assert duration(minutes) == text
+
+    @pytest.mark.parametrize(
+        ("value", "text"),
+        [(Decimal("40.00"), "40"), (Decimal("1.50"), "1.5"), (Decimal("0.25"), "0.25")],
+    )
+    def test_hours(self, value, text):
+        assert hours(value) == text
+
+    def test_marks_go_inside_the_last_paragraph_or_list_item(self):
+        marks = mark_safe('<sup class="citations"><a href="#ref-1">[1]</a></sup>')
+        assert with_marks(mark_safe("<p>A.</p><p>B.</p>"), marks) == f"<p>A.</p><p>B.{marks}</p>"
+        assert with_marks(mark_safe("<ul><li>A</li></ul>"), marks) == f"<ul><li>A{marks}</li></ul>"
+        assert with_marks(mark_safe("<p>A.</p>"), "") == "<p>A.</p>"
+        assert with_marks("<b>unsafe</b>", "") == "&lt;b&gt;unsafe&lt;/b&gt;"

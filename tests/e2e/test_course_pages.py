@@ -61,9 +61,7 @@ class CoursePagesAccessibilityTests:
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         axe(page)
 
-    def test_lesson_with_every_block_has_no_violations_closed_and_open(
-        self, page, axe, curriculum
-    ):
+    def test_lesson_with_every_block_has_no_violations_closed_and_open(self, page, axe, curriculum):
         sign_in_learner(page)
         page.goto(LESSON)
         expect(page.get_by_role("heading", level=1)).to_have_text("What it is")

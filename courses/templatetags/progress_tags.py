@@ -1,0 +1,69 @@
+"""Progress on course, program and lesson pages, for the signed-in learner."""
+
+from django import template
+from django.urls import reverse
+
+from courses import progress
+from courses.models import Enrolment, LessonProgress
+
+register = template.Library()
+
+
+def _user(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+@register.inclusion_tag("courses/includes/course_progress.html", takes_context=True)
+def course_progress(context, course, show_continue=True):
+    """Progress bar and where to continue; nothing for visitors or people not enrolled."""
+    user = _user(context)
+    enrolment = user and Enrolment.objects.filter(user=user, course_id=course.pk).first()
+    if enrolment is None:
+        return {"state": None}
+    state = progress.courses_progress(
+        user=user, courses=[course], enrolments={course.pk: enrolment}
+    )[course.pk]
+    return {"state": state, "show_continue": show_continue}
+
+
+@register.inclusion_tag("courses/includes/lesson_completion.html", takes_context=True)
+def lesson_completion(context, lesson):
+    """The "Mark as complete" form, or that the lesson is complete; the time-on-page beacon."""
+    user = _user(context)
+    if user is None:
+        return {"show": False}
+    done = LessonProgress.objects.filter(
+        user=user, lesson_id=lesson.pk, completed_at__isnull=False
+    ).exists()
+    return {
+        "show": True,
+        "done": done,
+        "complete_url": reverse("courses:lesson_complete", args=[lesson.pk]),
+        "time_url": reverse("courses:lesson_time", args=[lesson.pk]),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("courses/includes/program_progress.html", takes_context=True)
+def program_progress(context, program):
+    """Enrol button, or progress across the program's courses for an enrolled learner."""
+    user = _user(context)
+    if user is None:
+        return {"signed_in": False, "program": program}
+    enrolment = Enrolment.objects.filter(user=user, program_id=program.pk).first()
+    if enrolment is None:
+        return {
+            "signed_in": True,
+            "program": program,
+            "enrol_url": reverse("courses:program_enrol", args=[program.pk]),
+            "csrf_token": context.get("csrf_token"),
+        }
+    courses = [link.course for link in program.program_courses.select_related("course")]
+    states = progress.courses_progress(user=user, courses=courses)
+    return {
+        "signed_in": True,
+        "program": program,
+        "state": progress.ProgramProgress(enrolment, [states[c.pk] for c in courses]),
+    }
