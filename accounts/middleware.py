@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
-from accounts.roles import user_mfa_status
+from accounts.roles import user_access_status
 
 # What a person must still reach while setting up MFA: the set-up itself, re-authentication
 # (allauth asks for the password again before adding a factor), sign-out, and the health probe.
@@ -29,9 +29,12 @@ class RequireMfaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.can_access_cms = False
         if request.user.is_authenticated and not self._is_setup_path(request.path_info):
-            requires, has = user_mfa_status(request.user)
-            if requires and not has:
+            status = user_access_status(request.user)
+            # Navigation reads this rather than asking for permissions again.
+            request.can_access_cms = status.can_access_cms
+            if status.requires_mfa and not status.has_mfa:
                 messages.warning(
                     request,
                     "Your role requires two-factor authentication. Set up an authenticator app "

@@ -5,6 +5,7 @@ never silently gains a permission someone clicked into the admin. Object-level p
 (Wagtail page and collection permissions) belong to the apps that own those objects.
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.apps import apps
@@ -95,14 +96,24 @@ def user_roles(user) -> set[Role]:
     return {role for role in Role if role.value in names}
 
 
-def user_mfa_status(user) -> tuple[bool, bool]:
-    """(requires MFA, has MFA) for a signed-in user, in one query.
+@dataclass(frozen=True)
+class AccessStatus:
+    requires_mfa: bool
+    has_mfa: bool
+    can_access_cms: bool
 
-    Staff and superusers always require MFA, as does anyone holding a role other than learner.
-    """
+
+CMS_PERMISSION = {"content_type__app_label": "wagtailadmin", "codename": "access_admin"}
+
+
+def user_access_status(user) -> AccessStatus:
+    """What the middleware needs on every request, in one query: whether the person must use
+    MFA (staff, superusers and every role but learner), has it, and may open the CMS."""
     privileged_group = User.groups.through.objects.filter(user_id=OuterRef("pk")).exclude(
         group__name__in=[role.value for role in MFA_EXEMPT_ROLES]
     )
+    cms_by_group = Permission.objects.filter(group__user=OuterRef("pk"), **CMS_PERMISSION)
+    cms_by_user = Permission.objects.filter(user=OuterRef("pk"), **CMS_PERMISSION)
     row = (
         User.objects.filter(pk=user.pk)
         .annotate(
@@ -110,9 +121,19 @@ def user_mfa_status(user) -> tuple[bool, bool]:
             has_mfa=Exists(
                 Authenticator.objects.filter(user_id=OuterRef("pk"), type__in=SECOND_FACTORS)
             ),
+            cms=Exists(cms_by_group) | Exists(cms_by_user),
         )
-        .values("is_staff", "is_superuser", "privileged", "has_mfa")
+        .values("is_active", "is_staff", "is_superuser", "privileged", "has_mfa", "cms")
         .get()
     )
-    requires = row["is_staff"] or row["is_superuser"] or row["privileged"]
-    return requires, row["has_mfa"]
+    return AccessStatus(
+        requires_mfa=row["is_staff"] or row["is_superuser"] or row["privileged"],
+        has_mfa=row["has_mfa"],
+        can_access_cms=row["is_active"] and (row["is_superuser"] or row["cms"]),
+    )
+
+
+def user_mfa_status(user) -> tuple[bool, bool]:
+    """(requires MFA, has MFA) for a signed-in user, in one query."""
+    status = user_access_status(user)
+    return status.requires_mfa, status.has_mfa

@@ -173,7 +173,7 @@ class ProgramPage(Page, FileSourced):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         courses = selectors.program_courses(program=self)
-        context["crumbs"] = [self.get_parent()]
+        context["crumbs"] = selectors.breadcrumb(page=self)
         context["courses"] = courses
         context["total_ce_hours"] = sum((course.ce_hours for course in courses), Decimal(0))
         context["total_minutes"] = sum(course.estimated_minutes for course in courses)
@@ -228,7 +228,7 @@ class CoursePage(ClinicalReviewGate, Page, FileSourced):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["crumbs"] = [self.get_parent()]
+        context["crumbs"] = selectors.breadcrumb(page=self)
         context["outline"] = selectors.course_outline(course=self)
         context["disclosures"] = list(self.disclosures.all())
         context["prerequisites"] = list(self.prerequisites.live().order_by("title"))
@@ -273,8 +273,8 @@ class ModulePage(ClinicalReviewGate, Page, FileSourced):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["course"] = course = self.get_parent()
-        context["crumbs"] = [course.get_parent(), course]
+        context["crumbs"] = crumbs = selectors.breadcrumb(page=self)
+        context["course"] = crumbs[-1]
         context["lessons"] = selectors.module_lessons(module=self)
         return context
 

@@ -142,10 +142,7 @@ class LessonTrail:
 
 
 def lesson_trail(*, lesson: pages.LessonPage) -> LessonTrail:
-    # Serving a page caches each ancestor on its child (Wagtail's route), so walking up costs
-    # no query then; only the course's lessons are read.
-    module = lesson.get_parent()
-    course = module.get_parent()
+    courses_index, course, module = breadcrumb(page=lesson)
     lessons = _course_lessons(course)
     at = next((n for n, page in enumerate(lessons) if page.pk == lesson.pk), None)
     if at is None:  # a draft in preview: not in the live sequence, so no neighbours
@@ -154,7 +151,7 @@ def lesson_trail(*, lesson: pages.LessonPage) -> LessonTrail:
         previous = lessons[at - 1] if at > 0 else None
         following = lessons[at + 1] if at + 1 < len(lessons) else None
     return LessonTrail(
-        courses_index=course.get_parent(),
+        courses_index=courses_index,
         course=course,
         module=module,
         previous=previous,
@@ -162,6 +159,13 @@ def lesson_trail(*, lesson: pages.LessonPage) -> LessonTrail:
         position=0 if at is None else at + 1,
         count=len(lessons),
     )
+
+
+def breadcrumb(*, page: Page) -> list[Page]:
+    """The pages between the home page and `page`, top down, as plain pages, in one query
+    whichever way the page was reached (a parent fetched while routing may not be cached)."""
+    home_depth = 2  # the home page is the root's child (HomePage.parent_page_types)
+    return list(Page.objects.ancestor_of(page).filter(depth__gt=home_depth).order_by("path"))
 
 
 def module_lessons(*, module: pages.ModulePage) -> list[pages.LessonPage]:

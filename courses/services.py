@@ -26,10 +26,14 @@ MAX_SECONDS_PER_REPORT = 60 * 30
 
 
 def _get_or_create(model, **lookup):
-    """get_or_create that survives a concurrent insert of the same unique row."""
+    """get_or_create that survives a concurrent insert of the same unique row, and costs one
+    query when the row exists (the common case: every visit after the first)."""
+    existing = model.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing, False
     try:
         with transaction.atomic():
-            return model.objects.get_or_create(**lookup)
+            return model.objects.create(**lookup), True
     except IntegrityError:
         return model.objects.get(**lookup), False
 
@@ -59,6 +63,7 @@ def lesson_view(*, user: User, lesson: LessonPage, course: CoursePage) -> Lesson
     if not created:
         LessonProgress.objects.filter(pk=progress.pk).update(last_viewed_at=now)
     Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now)
+    enrolment.last_lesson, enrolment.last_activity_at = lesson, now
     return progress
 
 

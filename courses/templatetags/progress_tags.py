@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 
 from courses import progress
-from courses.models import Enrolment, LessonProgress
+from courses.models import Enrolment
 
 register = template.Library()
 
@@ -15,28 +15,30 @@ def _user(context):
     return user if user is not None and user.is_authenticated else None
 
 
-@register.inclusion_tag("courses/includes/course_progress.html", takes_context=True)
-def course_progress(context, course, show_continue=True):
-    """Progress bar and where to continue; nothing for visitors or people not enrolled."""
+@register.simple_tag(takes_context=True)
+def learner_course_state(context, course) -> progress.CourseProgress | None:
+    """The signed-in learner's progress in `course`; None for visitors and the not enrolled."""
     user = _user(context)
     enrolment = user and Enrolment.objects.filter(user=user, course_id=course.pk).first()
     if enrolment is None:
-        return {"state": None}
-    state = progress.courses_progress(
+        return None
+    return progress.courses_progress(
         user=user, courses=[course], enrolments={course.pk: enrolment}
     )[course.pk]
-    return {"state": state, "show_continue": show_continue}
+
+
+@register.inclusion_tag("courses/includes/course_progress.html", takes_context=True)
+def course_progress(context, course):
+    """Progress bar and where to continue, on the course page."""
+    return {"state": learner_course_state(context, course), "show_continue": True}
 
 
 @register.inclusion_tag("courses/includes/lesson_completion.html", takes_context=True)
-def lesson_completion(context, lesson):
+def lesson_completion(context, lesson, state):
     """The "Mark as complete" form, or that the lesson is complete; the time-on-page beacon."""
-    user = _user(context)
-    if user is None:
+    if _user(context) is None or state is None:
         return {"show": False}
-    done = LessonProgress.objects.filter(
-        user=user, lesson_id=lesson.pk, completed_at__isnull=False
-    ).exists()
+    done = lesson.pk in state.completed_ids
     return {
         "show": True,
         "done": done,

@@ -2,7 +2,14 @@ from django.contrib.auth.models import Group
 
 import pytest
 
-from accounts.roles import ROLE_PERMISSIONS, Role, roles_sync, user_mfa_status, user_roles
+from accounts.roles import (
+    ROLE_PERMISSIONS,
+    Role,
+    roles_sync,
+    user_access_status,
+    user_mfa_status,
+    user_roles,
+)
 from tests.factories import UserFactory, totp_enable
 
 
@@ -51,3 +58,32 @@ class MfaStatusTests:
     def test_user_roles_lists_the_roles_held(self):
         user = UserFactory(roles=[Role.AUTHOR, Role.CLINICAL_REVIEWER])
         assert user_roles(user) == {Role.AUTHOR, Role.CLINICAL_REVIEWER}
+
+
+@pytest.mark.django_db
+class CmsAccessTests:
+    @pytest.mark.parametrize(
+        ("roles", "expected"),
+        [
+            ([Role.LEARNER], False),
+            ([Role.SUPERVISOR], False),
+            ([Role.BOARD_VERIFIER], False),
+            ([Role.AUTHOR], True),
+            ([Role.CLINICAL_REVIEWER], True),
+            ([Role.ADMINISTRATOR], True),
+        ],
+    )
+    def test_cms_access_follows_the_role(self, roles, expected):
+        assert user_access_status(UserFactory(roles=roles)).can_access_cms is expected
+
+    def test_superuser_may_open_the_cms(self):
+        user = UserFactory(roles=[], is_superuser=True, is_staff=True)
+        assert user_access_status(user).can_access_cms is True
+
+    def test_cms_link_shows_only_for_people_who_may_open_it(self, client, home_page):
+        author = UserFactory(roles=[Role.AUTHOR])
+        totp_enable(author)
+        client.force_login(author)
+        assert 'href="/cms/"' in client.get("/").content.decode()
+        client.force_login(UserFactory())
+        assert 'href="/cms/"' not in client.get("/").content.decode()

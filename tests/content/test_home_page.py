@@ -68,9 +68,9 @@ class HomePageViewTests:
     ):
         client.force_login(learner)
         client.get("/")
-        # session, user, MFA status; the 4 of the anonymous page; user and group permissions
-        # for the CMS link in the navigation
-        with django_assert_num_queries(9):
+        # session, user, access status (MFA and CMS link, one query); the 4 of the anonymous
+        # page
+        with django_assert_num_queries(7):
             client.get("/")
 
     def test_only_one_home_page_may_exist(self, home_page):

@@ -1,6 +1,7 @@
 """What visitors and learners see on the curriculum pages, and what each page costs in queries."""
 
 import re
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -370,9 +371,9 @@ class ModulePageTests:
     ):
         add_course("sized", lessons=lessons)
         client.get("/courses/sized/module-1/")
-        # Wagtail's serve: site, home, index, course, module (a row and its specific row
-        # each), ancestors and their view restrictions (12); the module's lessons (1)
-        with django_assert_num_queries(13):
+        # Wagtail's serve: site, home, then index, course and module (a row and its specific
+        # row each), ancestors and their view restrictions (10); the module's lessons (1)
+        with django_assert_num_queries(11):
             body = page_text(client.get("/courses/sized/module-1/"))
         assert body.count("sized lesson") == lessons
 
@@ -487,14 +488,27 @@ class LessonPageTests:
         assert '<a href="https://x.org">https://x.org</a>' in body
 
     def test_clinical_review_line(self, reader, curriculum):
-        body = page_text(reader.get("/courses/meds/effects/reviewed/"))
+        body = page_text(reader.get("/courses/basics/intro/what-it-is/"))
+        assert "Clinically reviewed" not in body  # no review recorded
+        # The imported medication lesson's review, on a lesson without prerequisites to meet.
+        LessonPage.objects.filter(slug="what-it-is").update(
+            clinically_reviewed_on=date(2026, 10, 1), clinical_reviewer="Casey Reviewer, MD"
+        )
+        body = page_text(reader.get("/courses/basics/intro/what-it-is/"))
         line = re.sub(r"\s+", " ", re.search(r'<p class="review-line">.*?</p>', body, re.S)[0])
         assert "Clinically reviewed on" in line
         assert '<time datetime="2026-10-01">1 October 2026</time>' in line
         assert "by Casey Reviewer, MD; next review due" in line
         assert '<time datetime="2027-10-01">1 October 2027</time>' in line
+        assert "overdue" not in line
+
+    def test_an_overdue_review_says_so(self, reader, curriculum):
+        LessonPage.objects.filter(slug="what-it-is").update(
+            clinically_reviewed_on=date(2025, 1, 15), clinical_reviewer="Casey Reviewer, MD"
+        )
         body = page_text(reader.get("/courses/basics/intro/what-it-is/"))
-        assert "Clinically reviewed" not in body  # no review recorded
+        assert '<p class="review-line review-overdue">' in body
+        assert "<strong>This review is overdue.</strong>" in body
 
     def test_previous_and_next_lesson_cross_modules_within_the_course(self, reader, curriculum):
         add_course("walk", modules=2, lessons=2)
@@ -517,11 +531,16 @@ class LessonPageTests:
         lesson.body = LessonPage.objects.get(slug="what-it-is").body  # every block type
         lesson.save()
         reader.get(lesson.url)  # also makes the figure's rendition
-        # session, user, MFA status (3); Wagtail's serve: site, home, index, course, module,
-        # lesson (a row and its specific row each), ancestors and their view restrictions (12);
-        # references of text and of callout blocks, image (3); the course's lessons for
-        # position and previous/next (1); user and group permissions for the CMS link (2)
-        with django_assert_num_queries(21):
+        # The lesson page's own reads, 21: session, user, MFA status (3); Wagtail's serve:
+        # site, home, index, course, module, lesson (a row and its specific row each),
+        # ancestors and their view restrictions (12); references of text and of callout
+        # blocks, image (3); the course's lessons for position and previous/next (1); user and
+        # group permissions for the CMS link (2).
+        # Progress, 18: the prerequisites gate (course, prerequisites: 2); recording the visit
+        # (enrolment, lesson progress, 2 updates, 8 savepoint statements: 12); the progress
+        # bar and completion button (enrolment, course lessons, completed lessons, this
+        # lesson's completion: 4).
+        with django_assert_num_queries(39):
             page_text(reader.get(lesson.url))
 
 
