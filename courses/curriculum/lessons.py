@@ -18,6 +18,7 @@ CITATION_KEY = re.compile(r"^@?([a-z0-9]+(?:-[a-z0-9]+)*)$")
 DIRECTIVE = re.compile(r"^:::\s*([a-z_]+)?\s*(.*?)\s*$")
 CALLOUT_KINDS = {"key_point", "caution", "lived_experience"}
 IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
+PLAIN_INLINE = {"text", "code_inline", "softbreak"}
 
 
 @dataclass
@@ -227,7 +228,13 @@ class LessonReader:
             if token.type == "tr_open":
                 rows.append([])
             elif token.type == "inline" and rows:
-                rows[-1].append(token.content)
+                # Table cells hold plain text: keep the words of **bold** or [links], not marks.
+                words = [
+                    " " if c.type == "softbreak" else c.content
+                    for c in token.children or []
+                    if c.type in PLAIN_INLINE
+                ]
+                rows[-1].append("".join(words).strip())
             elif token.type == "table_close":
                 break
         value = {

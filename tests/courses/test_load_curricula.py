@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 
 from wagtail.images import get_image_model
-from wagtail.models import Page, Revision
+from wagtail.models import Collection, Page, Revision
 
 import pytest
 
@@ -304,3 +304,20 @@ class MarkdownRenderingTests:
         load(curriculum)
         html = lesson("what-it-is").body[-1].value["text"].source
         assert html == "<p>A sentence that wraps onto a second line.</p>"
+
+    def test_loads_into_a_database_without_wagtails_root_collection(self, curriculum):
+        Collection.objects.all().delete()
+        load(curriculum)
+        assert lesson("what-it-is").body[4].value["image"].collection.name == "Curricula"
+
+    def test_table_cells_keep_the_words_of_inline_markdown(self, curriculum):
+        edit(
+            curriculum / "courses/basics/intro/what-it-is.md",
+            "| Wait | Watching together |",
+            "| **Wait** | Watching [together](https://example.org) |",
+        )
+        load(curriculum)
+        assert lesson("what-it-is").body[5].value["table"]["data"][1] == [
+            "Wait",
+            "Watching together",
+        ]

@@ -216,9 +216,10 @@ class CataloguePageTests:
     ):
         add_courses(extra_courses)
         client.get("/courses/")  # warm Wagtail's site-root cache, as any running server has it
-        # Wagtail's serve: site, then home and index (each a row and its specific row),
-        # ancestors and their view restrictions (6); the form's audiences and topics (2); view
-        # restrictions for public(), courses, their audiences, their topics (4)
+        # Serving (the same 6 on every page, however deep): site, home page, the page by its
+        # URL path and its specific row, ancestors and their view restrictions; the form's
+        # audiences and topics (2); view restrictions for public(), courses, their audiences,
+        # their topics (4)
         with django_assert_num_queries(12):
             body = page_text(client.get("/courses/"))
         assert body.count('class="course-card"') == 2 + extra_courses
@@ -268,9 +269,8 @@ class ProgramPagesTests:
 
     def test_query_count_of_the_program_page(self, client, curriculum, django_assert_num_queries):
         client.get("/programs/peer-cert/")
-        # Wagtail's serve: site, home, index, program (each a row and its specific row),
-        # ancestors and their view restrictions (8); the program's live courses (1)
-        with django_assert_num_queries(9):
+        # serving (6); breadcrumb (1); the program's live courses (1)
+        with django_assert_num_queries(8):
             page_text(client.get("/programs/peer-cert/"))
 
 
@@ -341,10 +341,9 @@ class CoursePageTests:
     ):
         add_course("sized", modules=modules, lessons=lessons)
         client.get("/courses/sized/")
-        # Wagtail's serve: site, home, index, course (a row and its specific row each),
-        # ancestors and their view restrictions (8); modules, lessons, disclosures,
-        # prerequisites, programs (5); audiences and topics as the template lists them (2)
-        with django_assert_num_queries(15):
+        # serving (6); breadcrumb (1); modules, lessons, disclosures, prerequisites, programs
+        # (5); audiences and topics as the template lists them (2)
+        with django_assert_num_queries(14):
             body = page_text(client.get("/courses/sized/"))
         assert body.count("sized lesson") == modules * lessons
 
@@ -371,9 +370,8 @@ class ModulePageTests:
     ):
         add_course("sized", lessons=lessons)
         client.get("/courses/sized/module-1/")
-        # Wagtail's serve: site, home, then index, course and module (a row and its specific
-        # row each), ancestors and their view restrictions (10); the module's lessons (1)
-        with django_assert_num_queries(11):
+        # serving (6); breadcrumb (1); the module's lessons (1)
+        with django_assert_num_queries(8):
             body = page_text(client.get("/courses/sized/module-1/"))
         assert body.count("sized lesson") == lessons
 
@@ -531,16 +529,13 @@ class LessonPageTests:
         lesson.body = LessonPage.objects.get(slug="what-it-is").body  # every block type
         lesson.save()
         reader.get(lesson.url)  # also makes the figure's rendition
-        # The lesson page's own reads, 21: session, user, MFA status (3); Wagtail's serve:
-        # site, home, index, course, module, lesson (a row and its specific row each),
-        # ancestors and their view restrictions (12); references of text and of callout
-        # blocks, image (3); the course's lessons for position and previous/next (1); user and
-        # group permissions for the CMS link (2).
-        # Progress, 18: the prerequisites gate (course, prerequisites: 2); recording the visit
-        # (enrolment, lesson progress, 2 updates, 8 savepoint statements: 12); the progress
-        # bar and completion button (enrolment, course lessons, completed lessons, this
-        # lesson's completion: 4).
-        with django_assert_num_queries(39):
+        # The lesson page's own reads, 14: session, user, access status (3); serving (6);
+        # references of text and of callout blocks, image (3); breadcrumb, the course's lessons
+        # for position and previous/next (2). Progress, 13: the prerequisites gate (course,
+        # prerequisites: 2); recording the visit (enrolment, lesson progress, 2 updates, 4
+        # savepoint statements: 8); the progress bar (enrolment, course lessons, completed
+        # lessons: 3).
+        with django_assert_num_queries(27):
             page_text(reader.get(lesson.url))
 
 

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from wagtail.models import Collection
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -23,27 +21,9 @@ LESSON = "/courses/basics/intro/what-it-is/"  # has every kind of block
 
 @pytest.fixture
 def curriculum(site, settings, tmp_path):
-    """Loaded into the live server's database inside the test: transactional tests flush it,
-    and the flush also takes the root image collection a Wagtail migration made."""
+    """Loaded into the live server's database inside the test: transactional tests flush it."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
     call_command("load_curricula", str(CURRICULUM), stdout=StringIO())
-
-
-@pytest.fixture
-def new_page(new_page):
-    """Pages whose lessons do not report time on page. The report is a beacon sent when a page
-    is hidden, including when the test closes it; the live server would then write progress
-    while the database is being flushed for the next test (a FOREIGN KEY failure, now and
-    then). Time on page is not what these tests are about."""
-
-    def make(**context_options) -> Page:
-        page = new_page(**context_options)
-        page.context.add_init_script("delete Navigator.prototype.sendBeacon")
-        return page
-
-    return make
 
 
 def sign_in_learner(page: Page) -> None:
