@@ -1,7 +1,8 @@
 """Writes on learner progress. Views, tasks and commands call these; rules live here only.
 
 Every function is idempotent: enrolling twice, viewing again or completing twice changes nothing
-that was already true, and sends no second event.
+that was already true, and sends no second event. Functions that others call inside their own
+transaction join it without a savepoint: a lesson visit is on every lesson page's hot path.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _get_or_create(model, **lookup):
         return model.objects.get(**lookup), False
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def course_enrol(*, user: User, course: CoursePage) -> Enrolment:
     enrolment, created = _get_or_create(Enrolment, user=user, course=course)
     if created:
@@ -46,7 +47,7 @@ def course_enrol(*, user: User, course: CoursePage) -> Enrolment:
     return enrolment
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def program_enrol(*, user: User, program: ProgramPage) -> Enrolment:
     enrolment, created = _get_or_create(Enrolment, user=user, program=program)
     if created:
@@ -54,7 +55,7 @@ def program_enrol(*, user: User, program: ProgramPage) -> Enrolment:
     return enrolment
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def lesson_view(*, user: User, lesson: LessonPage, course: CoursePage) -> LessonProgress:
     """Record that the person opened the lesson; enrols them in its course on the first visit."""
     enrolment = course_enrol(user=user, course=course)

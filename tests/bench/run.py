@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORTS = Path(__file__).parent / "reports"
-N = int(os.environ.get("BENCH_N", "300"))
+N = int(os.environ.get("BENCH_N", "200"))
 WARMUP = 20
 
 
@@ -67,6 +67,46 @@ def measure(client, path: str) -> dict:
     }
 
 
+def generate_curriculum(root: Path, *, courses: int, modules: int, lessons: int) -> Path:
+    """A large curriculum in the file format, for timing load_curricula."""
+    import shutil
+
+    sample = ROOT / "content" / "curricula"
+    target = root / "curricula"
+    (target / "courses").mkdir(parents=True)
+    for name in ("taxonomy.yaml", "references.yaml"):
+        shutil.copy(sample / name, target / name)
+    shutil.copytree(sample / "images", target / "images")
+    lesson_text = next((sample / "courses").glob("*/*/*.md")).read_text()
+    for c in range(courses):
+        course = target / "courses" / f"course-{c + 1}"
+        course.mkdir()
+        module_slugs = [f"module-{m + 1}" for m in range(modules)]
+        (course / "course.yaml").write_text(
+            f"title: Course {c + 1}\nsummary: A generated course.\nobjectives: [Learn.]\n"
+            "audiences: [resident]\ntopics: [shared-decision-making]\nestimated_minutes: 60\n"
+            "ce_hours: 1\ndisclosures:\n  - {name: Team, role: author, relationships: None}\n"
+            f"modules: [{', '.join(module_slugs)}]\n"
+        )
+        for slug in module_slugs:
+            (course / slug).mkdir()
+            lesson_slugs = [f"lesson-{n + 1}" for n in range(lessons)]
+            (course / slug / "module.yaml").write_text(
+                f"title: {slug}\nlessons: [{', '.join(lesson_slugs)}]\n"
+            )
+            for lesson in lesson_slugs:
+                (course / slug / f"{lesson}.md").write_text(lesson_text)
+    return target
+
+
+def time_command(*args) -> float:
+    from django.core.management import call_command
+
+    start = time.perf_counter()
+    call_command(*args, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return round(time.perf_counter() - start, 2)
+
+
 def main() -> None:
     configure()
     from django.conf import settings
@@ -74,9 +114,25 @@ def main() -> None:
     from django.test import Client, override_settings
 
     from accounts.models import User
+    from courses import services
+    from courses.models import CoursePage, LessonPage
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", "--allow-without-debug", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    timings = {
+        "load_demo (sample curricula, first run)": time_command(
+            "load_demo", "--allow-without-debug"
+        )
+    }
+    timings["load_demo (second run, nothing changed)"] = time_command(
+        "load_demo", "--allow-without-debug"
+    )
+    large = generate_curriculum(Path(tempfile.mkdtemp()), courses=50, modules=5, lessons=4)
+    timings["load_curricula 50x5x4 generated (first run)"] = time_command(
+        "load_curricula", str(large)
+    )
+    timings["load_curricula 50x5x4 generated (second run)"] = time_command(
+        "load_curricula", str(large)
+    )
 
     # Hashed static names need collectstatic; the benchmark measures pages, not static files.
     storages = {
@@ -89,8 +145,15 @@ def main() -> None:
         for path in ["/healthz", "/", "/accounts/login/", "/accounts/signup/"]:
             results.append({"who": "anonymous", **measure(anonymous, path)})
         learner = Client()
-        learner.force_login(User.objects.get(email="learner@example.org"))
-        for path in ["/", "/accounts/profile/"]:
+        user = User.objects.get(email="learner@example.org")
+        learner.force_login(user)
+        courses = list(CoursePage.objects.filter(slug__startswith="course-").order_by("path"))
+        for course in courses[:10]:
+            for lesson in LessonPage.objects.live().descendant_of(course).order_by("path")[:3]:
+                services.lesson_complete(user=user, lesson=lesson, course=course)
+        lesson = LessonPage.objects.live().descendant_of(courses[5]).order_by("path")[3]
+        paths = ["/", "/accounts/profile/", "/courses/", courses[5].url, lesson.url, "/dashboard/"]
+        for path in paths:
             results.append({"who": "learner", **measure(learner, path)})
 
     REPORTS.mkdir(exist_ok=True)
@@ -100,13 +163,21 @@ def main() -> None:
         "database": os.environ["DATABASE_URL"].split(":", 1)[0],
         "requests_per_page": N,
     }
-    (REPORTS / "pages.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+    (REPORTS / "pages.json").write_text(
+        json.dumps({"meta": meta, "commands": timings, "results": results}, indent=2)
+    )
     lines = [
         "# Page benchmark",
         "",
         f"{meta['requests_per_page']} requests per page after {WARMUP} warm-up requests; "
         f"Python {meta['python']}, {meta['machine']}, {meta['database']}. "
         "In-process (Django test client), DEBUG off.",
+        "",
+        "| command | seconds |",
+        "|---|---|",
+        *[f"| {name} | {seconds} |" for name, seconds in timings.items()],
+        "",
+        "The learner has started 10 of the 50 generated courses (3 lessons each).",
         "",
         "| who | path | median ms | p95 ms | queries |",
         "|---|---|---|---|---|",
