@@ -40,23 +40,23 @@ def horizontal_overflow(page: Page) -> int:
 class CoursePagesAccessibilityTests:
     """axe-core finds roughly a third of WCAG failures; zero here is a floor, not a proof."""
 
-    @pytest.mark.parametrize(
-        "path",
-        [
-            "/courses/",
-            "/courses/?q=withdrawal",
-            "/courses/?audience=nobody&ce_min=abc&ce_max=-1",
-            "/courses/?ce_min=3&ce_max=1",
-            "/courses/meds/",
-            "/courses/basics/intro/",
-            "/programs/",
-            "/programs/peer-cert/",
-        ],
-    )
-    def test_public_page_has_no_violations(self, page, axe, curriculum, path):
-        page.goto(path)
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
-        axe(page)
+    # One test walks every public page: each test costs a database flush and a curriculum load.
+    PUBLIC_PAGES = [
+        "/courses/",
+        "/courses/?q=withdrawal",
+        "/courses/?audience=nobody&ce_min=abc&ce_max=-1",
+        "/courses/?ce_min=3&ce_max=1",
+        "/courses/meds/",
+        "/courses/basics/intro/",
+        "/programs/",
+        "/programs/peer-cert/",
+    ]
+
+    def test_public_pages_have_no_violations(self, page, axe, curriculum):
+        for path in self.PUBLIC_PAGES:
+            page.goto(path)
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            axe(page)  # the failure message names the page's URL
 
     def test_lesson_with_every_block_has_no_violations_closed_and_open(self, page, axe, curriculum):
         sign_in_learner(page)
@@ -128,9 +128,37 @@ class CoursePagesPhoneLayoutTests:
         overflow = horizontal_overflow(page)
         assert overflow <= 0, f"{LESSON} is {overflow}px wider than a {width}px screen"
 
-    @pytest.mark.parametrize("path", ["/courses/", "/courses/meds/", "/programs/peer-cert/"])
-    def test_public_pages_have_no_horizontal_scroll_at_320px(self, new_page, curriculum, path):
+    def test_public_pages_have_no_horizontal_scroll_at_320px(self, new_page, curriculum):
         page = new_page(viewport={"width": 320, "height": 844}, is_mobile=True, has_touch=True)
-        page.goto(path)
-        overflow = horizontal_overflow(page)
-        assert overflow <= 0, f"{path} is {overflow}px wider than a 320px screen"
+        for path in ["/courses/", "/courses/meds/", "/programs/peer-cert/"]:
+            page.goto(path)
+            overflow = horizontal_overflow(page)
+            assert overflow <= 0, f"{path} is {overflow}px wider than a 320px screen"
+
+
+class LearnerJourneyTests:
+    def test_find_a_course_complete_it_see_progress_and_resume_the_next(
+        self, page, axe, curriculum
+    ):
+        sign_in_learner(page)
+        page.goto("/courses/")
+        page.locator(".catalogue-results").get_by_role(
+            "link", name="Basics of shared decisions"
+        ).click()
+        page.get_by_role("button", name="Start the first lesson").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("What it is")
+        expect(page.get_by_text("0 of 1 lesson (0%)")).to_be_visible()
+        axe(page)  # with the progress bar and the completion form
+
+        page.get_by_role("button", name="Mark as complete").click()
+        expect(page.get_by_text("You have completed every lesson")).to_be_visible()
+        expect(page.get_by_text("You completed this course on")).to_be_visible()
+
+        # The follow-on course needed this one; its lesson now opens.
+        page.goto("/courses/meds/effects/reviewed/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Reviewed lesson")
+        page.goto("/dashboard/")
+        expect(page.get_by_text("CE hours earned so far: 0.5")).to_be_visible()
+        axe(page)
+        page.get_by_role("link", name="Reviewed lesson").first.click()
+        expect(page).to_have_url(re.compile("/courses/meds/effects/reviewed/$"))
