@@ -19,7 +19,9 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from wagtail.models import (
+    Collection,
     GroupApprovalTask,
+    GroupCollectionPermission,
     GroupPagePermission,
     Page,
     PagePermissionTester,
@@ -34,6 +36,23 @@ from courses.review_finish import CLINICAL_REVIEW
 EDITORIAL_REVIEW = "Editorial review"
 
 # Who may do what where, on top of the model permissions in accounts/roles.py.
+COLLECTION_PERMISSIONS: dict[Role, list[str]] = {
+    Role.AUTHOR: [
+        "wagtailimages.add_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.choose_document",
+    ],
+    Role.CLINICAL_REVIEWER: ["wagtailimages.choose_image", "wagtaildocs.choose_document"],
+    Role.ADMINISTRATOR: [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+}
 PAGE_PERMISSIONS: dict[Role, list[str]] = {
     Role.AUTHOR: ["add_page", "change_page"],
     Role.CLINICAL_REVIEWER: ["change_page", "publish_page"],
@@ -64,7 +83,8 @@ def _approval_workflow(name: str, roles: list[Role]) -> Workflow:
 
 @transaction.atomic
 def review_setup(*, root: Page) -> None:
-    """Create the review workflows and page permissions under `root` (the home page). Idempotent.
+    """Create the review workflows, and the page, image and document permissions each role
+    needs to edit content, under `root` (the home page). Idempotent.
 
     Everything under the home page goes through editorial review by default; medication courses
     switch to clinical review by themselves (CoursePage.get_workflow).
@@ -78,6 +98,17 @@ def review_setup(*, root: Page) -> None:
             content_type__app_label="wagtailcore", codename__in=codenames
         ):
             GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
+    collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    for role, names in COLLECTION_PERMISSIONS.items():
+        group = Group.objects.get(name=role.value)
+        for name in names:
+            app_label, codename = name.split(".")
+            permission = Permission.objects.get(
+                content_type__app_label=app_label, codename=codename
+            )
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=permission
+            )
 
 
 def clinical_review_workflow() -> Workflow | None:

@@ -108,8 +108,7 @@ class CurriculumWriter:
             self.references[key] = reference.pk
 
     def _images(self) -> None:
-        # Wagtail's migration makes the root collection; a flushed database may not have it.
-        collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+        collection = Collection.get_first_root_node()  # review_setup made sure it exists
         curricula = collection.get_children().filter(name=IMAGE_COLLECTION).first()
         if curricula is None:
             curricula = collection.add_child(instance=Collection(name=IMAGE_COLLECTION))

@@ -7,7 +7,9 @@ from pathlib import Path
 from django.core.management import call_command
 from django.urls import reverse
 
+from wagtail.images import get_image_model
 from wagtail.models import WorkflowState
+from wagtail.permissions import policy_registry
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 import pytest
@@ -151,3 +153,22 @@ class ReviewOverdueReportTests:
         response = client.get(reverse("clinical_review_due") + "?export=csv")
         body = b"".join(response.streaming_content).decode()
         assert "Unreviewed lesson" in body
+
+
+@pytest.mark.django_db
+class EditingPermissionTests:
+    def test_authors_may_upload_images_and_reviewers_only_choose_them(self, tree):
+        image_permissions = policy_registry.get_by_type(get_image_model())
+        author, reviewer = staff(Role.AUTHOR), staff(Role.CLINICAL_REVIEWER)
+        assert image_permissions.user_has_permission(author, "add")
+        assert not image_permissions.user_has_permission(reviewer, "add")
+        assert image_permissions.user_has_permission(reviewer, "choose")
+
+    def test_authors_may_add_and_edit_pages_but_not_publish(self, tree):
+        author = staff(Role.AUTHOR)
+        basics = LessonPage.objects.get(slug="what-it-is")
+        tester = basics.permissions_for_user(author)
+        assert tester.can_edit()
+        assert not tester.can_publish()
+        module = ModulePage.objects.get(slug="intro")
+        assert module.permissions_for_user(author).can_add_subpage()
