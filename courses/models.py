@@ -33,26 +33,26 @@ HOURS = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(
 MEDICATION_TOPIC = "medications"
 
 
-class Audience(models.Model):
+class TaxonomyTerm(models.Model):
+    """A tag courses carry and the catalogue filters by; files refer to it by slug."""
+
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=80)
 
     class Meta:
+        abstract = True
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Topic(models.Model):
-    slug = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=80)
+class Audience(TaxonomyTerm):
+    pass
 
-    class Meta:
-        ordering = ["name"]
 
-    def __str__(self) -> str:
-        return self.name
+class Topic(TaxonomyTerm):
+    pass
 
 
 class FileSourced(models.Model):

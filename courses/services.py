@@ -40,19 +40,19 @@ def _get_or_create(model, **lookup):
 
 
 @transaction.atomic(savepoint=False)
+def _enrol(*, user: User, **target) -> Enrolment:
+    enrolment, created = _get_or_create(Enrolment, user=user, **target)
+    if created:
+        events.enrolled.send(sender=Enrolment, enrolment=enrolment)
+    return enrolment
+
+
 def course_enrol(*, user: User, course: CoursePage) -> Enrolment:
-    enrolment, created = _get_or_create(Enrolment, user=user, course=course)
-    if created:
-        events.enrolled.send(sender=Enrolment, enrolment=enrolment)
-    return enrolment
+    return _enrol(user=user, course=course)
 
 
-@transaction.atomic(savepoint=False)
 def program_enrol(*, user: User, program: ProgramPage) -> Enrolment:
-    enrolment, created = _get_or_create(Enrolment, user=user, program=program)
-    if created:
-        events.enrolled.send(sender=Enrolment, enrolment=enrolment)
-    return enrolment
+    return _enrol(user=user, program=program)
 
 
 @transaction.atomic(savepoint=False)
