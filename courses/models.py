@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -302,6 +303,11 @@ class LessonPage(ClinicalReviewGate, Page, FileSourced):
             return None
         return next_review_due(self.clinically_reviewed_on)
 
+    @cached_property
+    def trail(self):
+        """Course, module and neighbours; read once per request by the visit hook and the page."""
+        return selectors.lesson_trail(lesson=self)
+
     def serve(self, request, *args, **kwargs):
         # Lessons are for signed-in learners; the course, module and program pages stay public.
         if not request.user.is_authenticated:
@@ -314,7 +320,7 @@ class LessonPage(ClinicalReviewGate, Page, FileSourced):
         context["references"] = references
         # {reference pk: number}: the block templates' citation marks read it.
         context["reference_numbers"] = {ref.pk: n for n, ref in enumerate(references, 1)}
-        context["trail"] = trail = selectors.lesson_trail(lesson=self)
+        context["trail"] = trail = self.trail
         context["crumbs"] = [trail.courses_index, trail.course, trail.module]
         context["review_overdue"] = (
             self.next_review_due is not None and self.next_review_due < timezone.localdate()
@@ -387,7 +393,6 @@ class LessonProgress(models.Model):
     # The course is stored too, so a course's progress is one indexed count.
     course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
     first_viewed_at = models.DateTimeField(auto_now_add=True)
-    last_viewed_at = models.DateTimeField(auto_now_add=True)
     seconds_on_page = models.PositiveIntegerField(default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
 

@@ -74,14 +74,33 @@ class Dashboard:
 
 
 def courses_progress(
-    *, user: User, courses: list[CoursePage], enrolments: dict[int, Enrolment] | None = None
+    *,
+    user: User,
+    courses: list[CoursePage],
+    enrolments: dict[int, Enrolment] | None = None,
+    lessons: dict[int, list[LessonPage]] | None = None,
 ) -> dict[int, CourseProgress]:
-    """Progress of `user` in each course: two queries (lessons, completions)."""
+    """Progress of `user` in each course: two queries (lessons, completions), one when the
+    caller already has each course's live lessons in reading order."""
     result = {
         c.pk: CourseProgress(course=c, enrolment=(enrolments or {}).get(c.pk)) for c in courses
     }
     if not courses:
         return result
+    if lessons is not None:
+        for course_id, known in lessons.items():
+            result[course_id].lessons = list(known)
+    else:
+        _fill_lessons(courses, result)
+    completed = LessonProgress.objects.filter(
+        user=user, course_id__in=[c.pk for c in courses], completed_at__isnull=False
+    ).values_list("course_id", "lesson_id")
+    for course_id, lesson_id in completed:
+        result[course_id].completed_ids.add(lesson_id)
+    return result
+
+
+def _fill_lessons(courses: list, result: dict[int, CourseProgress]) -> None:
     by_path = {c.path: result[c.pk] for c in courses}
     prefix = len(courses[0].path)  # courses are siblings, so their paths are equally long
     in_courses = Q()
@@ -95,12 +114,6 @@ def courses_progress(
     )
     for lesson in lessons:
         by_path[lesson.path[:prefix]].lessons.append(lesson)
-    completed = LessonProgress.objects.filter(
-        user=user, course__in=courses, completed_at__isnull=False
-    ).values_list("course_id", "lesson_id")
-    for course_id, lesson_id in completed:
-        result[course_id].completed_ids.add(lesson_id)
-    return result
 
 
 def dashboard(*, user: User) -> Dashboard:
@@ -130,14 +143,14 @@ def dashboard(*, user: User) -> Dashboard:
     )
 
 
-def prerequisites_missing(*, user: User, course: CoursePage) -> list[CoursePage]:
-    """Prerequisite courses the person has not completed yet."""
-    required = list(course.prerequisites.all())
-    if not required:
-        return []
-    done = set(
-        Enrolment.objects.filter(
-            user=user, course__in=required, completed_at__isnull=False
-        ).values_list("course_id", flat=True)
+def prerequisites_missing(*, user: User, course) -> list[CoursePage]:
+    """Prerequisite courses of `course` (a CoursePage or its base Page) the person has not
+    completed yet, in one query."""
+    completed = Enrolment.objects.filter(
+        user=user, course__isnull=False, completed_at__isnull=False
+    ).values("course_id")
+    return list(
+        CoursePage.objects.filter(required_by__pk=course.pk)
+        .exclude(pk__in=completed)
+        .order_by("title")
     )
-    return [c for c in required if c.pk not in done]

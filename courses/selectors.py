@@ -139,6 +139,7 @@ class LessonTrail:
     next: Page | None
     position: int  # 1-based; 0 for a draft seen in preview
     count: int
+    lessons: list  # the course's live lessons in reading order (progress reuses them)
 
 
 def lesson_trail(*, lesson: pages.LessonPage) -> LessonTrail:
@@ -158,6 +159,7 @@ def lesson_trail(*, lesson: pages.LessonPage) -> LessonTrail:
         next=following,
         position=0 if at is None else at + 1,
         count=len(lessons),
+        lessons=lessons,
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from wagtail.models import Page
+
 from accounts.models import User
 from courses import events
 from courses.models import (
@@ -48,24 +50,24 @@ def _enrol(*, user: User, **target) -> Enrolment:
 
 
 def course_enrol(*, user: User, course: CoursePage) -> Enrolment:
-    return _enrol(user=user, course=course)
+    return _enrol(user=user, course_id=course.pk)
 
 
 def program_enrol(*, user: User, program: ProgramPage) -> Enrolment:
-    return _enrol(user=user, program=program)
+    return _enrol(user=user, program_id=program.pk)
 
 
 @transaction.atomic(savepoint=False)
-def lesson_view(*, user: User, lesson: LessonPage, course: CoursePage) -> LessonProgress:
-    """Record that the person opened the lesson; enrols them in its course on the first visit."""
-    enrolment = course_enrol(user=user, course=course)
+def lesson_view(*, user: User, lesson: LessonPage, course: Page) -> Enrolment:
+    """Record that the person opened the lesson; enrols them in its course on the first visit.
+    `course` may be the base Page of the course (only its id is used). Returns the enrolment,
+    with `last_lesson` set to this lesson."""
+    enrolment = _enrol(user=user, course_id=course.pk)
+    _get_or_create(LessonProgress, user=user, lesson=lesson, course_id=course.pk)
     now = timezone.now()
-    progress, created = _get_or_create(LessonProgress, user=user, lesson=lesson, course=course)
-    if not created:
-        LessonProgress.objects.filter(pk=progress.pk).update(last_viewed_at=now)
     Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now)
     enrolment.last_lesson, enrolment.last_activity_at = lesson, now
-    return progress
+    return enrolment
 
 
 @transaction.atomic

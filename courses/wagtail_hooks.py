@@ -7,7 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import progress, services
-from courses.models import Audience, CoursePage, LessonPage, Topic
+from courses.models import Audience, LessonPage, Topic
 from courses.review_report import ClinicalReviewDueView, can_see_report
 
 
@@ -60,7 +60,7 @@ def gate_and_record_lesson_visit(page, request, serve_args, serve_kwargs):
         return None  # LessonPage.serve sends anonymous visitors to sign in
     if getattr(request, "is_preview", False):
         return None
-    course = CoursePage.objects.ancestor_of(page).get()
+    course = page.trail.course  # the page keeps the trail for its own context
     missing = progress.prerequisites_missing(user=request.user, course=course)
     if missing:
         return TemplateResponse(
@@ -69,5 +69,6 @@ def gate_and_record_lesson_visit(page, request, serve_args, serve_kwargs):
             {"page": page, "course": course, "missing": missing},
             status=403,
         )
-    services.lesson_view(user=request.user, lesson=page, course=course)
+    # Kept on the page for its progress bar, which would otherwise read it again.
+    page.learner_enrolment = services.lesson_view(user=request.user, lesson=page, course=course)
     return None

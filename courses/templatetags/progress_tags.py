@@ -16,14 +16,20 @@ def _user(context):
 
 
 @register.simple_tag(takes_context=True)
-def learner_course_state(context, course) -> progress.CourseProgress | None:
-    """The signed-in learner's progress in `course`; None for visitors and the not enrolled."""
+def learner_course_state(context, course, lessons=None, enrolment=None):
+    """The signed-in learner's progress in `course`; None for visitors and the not enrolled.
+    A lesson page passes the lessons and enrolment it already has, to save reading them again."""
     user = _user(context)
-    enrolment = user and Enrolment.objects.filter(user=user, course_id=course.pk).first()
+    if user is None:
+        return None
+    enrolment = enrolment or Enrolment.objects.filter(user=user, course_id=course.pk).first()
     if enrolment is None:
         return None
     return progress.courses_progress(
-        user=user, courses=[course], enrolments={course.pk: enrolment}
+        user=user,
+        courses=[course],
+        enrolments={course.pk: enrolment},
+        lessons={course.pk: lessons} if lessons is not None else None,
     )[course.pk]
 
 

@@ -531,10 +531,10 @@ class LessonPageTests:
         reader.get(lesson.url)  # also makes the figure's rendition
         # The lesson page's own reads, 14: session, user, access status (3); serving (6);
         # references of text and of callout blocks, image (3); breadcrumb, the course's lessons
-        # for position and previous/next (2). Progress, 9: the prerequisites gate (course,
-        # prerequisites: 2); recording the visit (enrolment, lesson progress, 2 updates: 4);
-        # the progress bar (enrolment, course lessons, completed lessons: 3).
-        with django_assert_num_queries(23):
+        # for position and previous/next (2). Progress, 5: unmet prerequisites (1); recording
+        # the visit (enrolment, lesson progress, update: 3); completed lessons (1); the progress
+        # bar reuses the visit's enrolment and the breadcrumb's lessons.
+        with django_assert_num_queries(19):
             page_text(reader.get(lesson.url))
 
 
