@@ -11,7 +11,7 @@ from enum import StrEnum
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from allauth.mfa.models import Authenticator
 
@@ -106,30 +106,32 @@ class AccessStatus:
 CMS_PERMISSION = {"content_type__app_label": "wagtailadmin", "codename": "access_admin"}
 
 
-def user_access_status(user) -> AccessStatus:
-    """What the middleware needs on every request, in one query: whether the person must use
-    MFA (staff, superusers and every role but learner), has it, and may open the CMS."""
+def with_access_status(users: QuerySet[User]) -> QuerySet[User]:
+    """Annotate what the middleware needs on every request: whether the person holds a role
+    that requires MFA, has a second factor, and may open the CMS."""
     privileged_group = User.groups.through.objects.filter(user_id=OuterRef("pk")).exclude(
         group__name__in=[role.value for role in MFA_EXEMPT_ROLES]
     )
     cms_by_group = Permission.objects.filter(group__user=OuterRef("pk"), **CMS_PERMISSION)
     cms_by_user = Permission.objects.filter(user=OuterRef("pk"), **CMS_PERMISSION)
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            privileged=Exists(privileged_group),
-            has_mfa=Exists(
-                Authenticator.objects.filter(user_id=OuterRef("pk"), type__in=SECOND_FACTORS)
-            ),
-            cms=Exists(cms_by_group) | Exists(cms_by_user),
-        )
-        .values("is_active", "is_staff", "is_superuser", "privileged", "has_mfa", "cms")
-        .get()
+    return users.annotate(
+        access_privileged=Exists(privileged_group),
+        access_has_mfa=Exists(
+            Authenticator.objects.filter(user_id=OuterRef("pk"), type__in=SECOND_FACTORS)
+        ),
+        access_cms=Exists(cms_by_group) | Exists(cms_by_user),
     )
+
+
+def user_access_status(user) -> AccessStatus:
+    """MFA and CMS status of a signed-in user: free when the user was loaded through
+    with_access_status (accounts.backends does so for every request), else one query."""
+    if not hasattr(user, "access_privileged"):
+        user = with_access_status(User.objects.filter(pk=user.pk)).get()
     return AccessStatus(
-        requires_mfa=row["is_staff"] or row["is_superuser"] or row["privileged"],
-        has_mfa=row["has_mfa"],
-        can_access_cms=row["is_active"] and (row["is_superuser"] or row["cms"]),
+        requires_mfa=user.is_staff or user.is_superuser or user.access_privileged,
+        has_mfa=user.access_has_mfa,
+        can_access_cms=user.is_active and (user.is_superuser or user.access_cms),
     )
 
 

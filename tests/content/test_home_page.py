@@ -68,9 +68,9 @@ class HomePageViewTests:
     ):
         client.force_login(learner)
         client.get("/")
-        # session, user, access status (MFA and CMS link, one query); the 4 of the anonymous
-        # page
-        with django_assert_num_queries(7):
+        # session, user (loaded with their MFA and CMS access in the same query); the 4 of the
+        # anonymous page
+        with django_assert_num_queries(6):
             client.get("/")
 
     def test_only_one_home_page_may_exist(self, home_page):

@@ -529,12 +529,12 @@ class LessonPageTests:
         lesson.body = LessonPage.objects.get(slug="what-it-is").body  # every block type
         lesson.save()
         reader.get(lesson.url)  # also makes the figure's rendition
-        # The lesson page's own reads, 14: session, user, access status (3); serving (6);
+        # The lesson page's own reads, 13: session, user with access status (2); serving (6);
         # references of text and of callout blocks, image (3); breadcrumb, the course's lessons
         # for position and previous/next (2). Progress, 5: unmet prerequisites (1); recording
         # the visit (enrolment, lesson progress, update: 3); completed lessons (1); the progress
         # bar reuses the visit's enrolment and the breadcrumb's lessons.
-        with django_assert_num_queries(19):
+        with django_assert_num_queries(18):
             page_text(reader.get(lesson.url))
 
 

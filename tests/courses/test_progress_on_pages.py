@@ -61,11 +61,11 @@ class LessonVisitTests:
             services.lesson_complete(user=learner, lesson=lesson, course=target)
         client.force_login(learner)
         client.get(lessons[6].url)
-        # 3 session, user and access status; 4 site and route (one query for the whole path);
+        # 2 session, user with access status; 4 site and route (one query for the whole path);
         # 2 breadcrumb and lesson sequence (shared with the progress bar); 1 unmet
         # prerequisites; 3 recording the visit (enrolment, lesson progress, update); 2 view
         # restrictions; 1 completed lessons.
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(15):
             response = client.get(lessons[6].url)
         assert "5 of 20 lessons" in response.content.decode()
 
