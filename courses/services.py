@@ -49,10 +49,6 @@ def _enrol(*, user: User, **target) -> Enrolment:
     return enrolment
 
 
-def course_enrol(*, user: User, course: CoursePage) -> Enrolment:
-    return _enrol(user=user, course_id=course.pk)
-
-
 def program_enrol(*, user: User, program: ProgramPage) -> Enrolment:
     return _enrol(user=user, program_id=program.pk)
 

@@ -41,16 +41,12 @@ def build_course(slug: str, *, modules: int, lessons: int, ce_hours: str = "1.0"
     return course
 
 
-def build_curriculum(*, courses: int, modules: int, lessons: int) -> list[CoursePage]:
-    return [build_course(f"c{i + 1}", modules=modules, lessons=lessons) for i in range(courses)]
-
-
 def lessons_of(course: CoursePage) -> list[LessonPage]:
     return list(LessonPage.objects.descendant_of(course).order_by("path"))
 
 
 def bulk_build_curriculum(*, courses: int, modules: int, lessons: int) -> list[CoursePage]:
-    """The same tree as build_curriculum, written in bulk: tens of times faster, for tests that
+    """Many courses like build_course's, written in bulk: tens of times faster, for tests that
     need a large curriculum (query counts that must not grow with its size).
 
     It writes treebeard paths and Wagtail's base rows itself, then each page type's own row;
