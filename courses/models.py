@@ -34,6 +34,14 @@ HOURS = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(
 MEDICATION_TOPIC = "medications"
 
 
+def within_any(pages) -> models.Q:
+    """Matches pages in the subtree of any of `pages` (their tree paths are prefixes)."""
+    condition = models.Q(pk__in=[])
+    for page in pages:
+        condition |= models.Q(path__startswith=page.path)
+    return condition
+
+
 class TaxonomyTerm(models.Model):
     """A tag courses carry and the catalogue filters by; files refer to it by slug."""
 

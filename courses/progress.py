@@ -6,10 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
-
 from accounts.models import User
-from courses.models import CoursePage, Enrolment, LessonPage, LessonProgress, ProgramCourse
+from courses.models import (
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    ProgramCourse,
+    within_any,
+)
 
 
 @dataclass
@@ -103,12 +108,9 @@ def courses_progress(
 def _fill_lessons(courses: list, result: dict[int, CourseProgress]) -> None:
     by_path = {c.path: result[c.pk] for c in courses}
     prefix = len(courses[0].path)  # courses are siblings, so their paths are equally long
-    in_courses = Q()
-    for course in courses:
-        in_courses |= Q(path__startswith=course.path)
     lessons = (
         LessonPage.objects.live()
-        .filter(in_courses)
+        .filter(within_any(courses))
         .only("id", "title", "path", "url_path", "depth")
         .order_by("path")
     )

@@ -10,7 +10,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from accounts.roles import Role
-from courses.models import MEDICATION_TOPIC, CoursePage, LessonPage
+from courses.models import MEDICATION_TOPIC, CoursePage, LessonPage, within_any
 from courses.review import add_months
 
 REPORT_ROLES = {Role.CLINICAL_REVIEWER.value, Role.ADMINISTRATOR.value}
@@ -21,17 +21,12 @@ def review_overdue_lessons(*, today: date | None = None) -> QuerySet[LessonPage]
     review interval has run out by `today`."""
     today = today or date.today()
     cutoff = add_months(today, -settings.CLINICAL_REVIEW_INTERVAL_MONTHS)
-    course_paths = list(
-        CoursePage.objects.filter(topics__slug=MEDICATION_TOPIC).values_list("path", flat=True)
-    )
-    if not course_paths:
+    courses = list(CoursePage.objects.filter(topics__slug=MEDICATION_TOPIC).only("path"))
+    if not courses:
         return LessonPage.objects.none()
-    in_medication_courses = Q()
-    for path in course_paths:
-        in_medication_courses |= Q(path__startswith=path)
     return (
         LessonPage.objects.live()
-        .filter(in_medication_courses)
+        .filter(within_any(courses))
         .filter(Q(clinically_reviewed_on__isnull=True) | Q(clinically_reviewed_on__lte=cutoff))
         .order_by("clinically_reviewed_on", "path")
     )

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import reduce
-from operator import or_
-
-from django.db.models import Q
 
 from wagtail.models import Page
 
@@ -80,9 +76,7 @@ def _lesson_hits(query: str, courses: list[pages.CoursePage], *, narrowed: bool)
         return []
     lessons = pages.LessonPage.objects.live().public()
     if narrowed:  # search only inside the courses the filters leave
-        lessons = lessons.filter(
-            reduce(or_, (Q(path__startswith=course.path) for course in courses))
-        )
+        lessons = lessons.filter(pages.within_any(courses))
     # Courses are siblings, so their paths have one length: a lesson's course is its path's
     # prefix of that length, and its module the next step down. A lesson under a course that
     # is not listed (unpublished above it) is left out.

@@ -92,14 +92,7 @@ class LessonReader:
             doc.error(f"bad front matter: unknown key '{key}'", key)
         spec.title = doc.text(data, "title")
         spec.summary = doc.text(data, "summary", required=False)
-        minutes = data.get("estimated_minutes", 10)
-        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
-            doc.error(
-                "bad front matter: 'estimated_minutes' must be a whole number >= 1",
-                "estimated_minutes",
-            )
-        else:
-            spec.estimated_minutes = minutes
+        spec.estimated_minutes = doc.whole_number(data, "estimated_minutes", default=10)
         review = data.get("clinical_review")
         if review is None:
             return
@@ -313,10 +306,7 @@ class LessonReader:
             )
         if url and not re.match(r"^https://\S+$", url):
             doc.error(f"video url must be an https:// address, not {url!r}", "url")
-        minutes = data.get("duration_minutes")
-        if minutes is not None and (not isinstance(minutes, int) or minutes < 1):
-            doc.error("'duration_minutes' must be a whole number >= 1", "duration_minutes")
-            minutes = None
+        minutes = doc.whole_number(data, "duration_minutes")
         if title and url and transcript and not doc.errors:
             value = {
                 "title": title,

@@ -200,10 +200,7 @@ class PlanReader:
         if not isinstance(objectives, list) or not all(isinstance(o, str) for o in objectives):
             doc.error("'objectives' must be a list of sentences", "objectives")
             objectives = []
-        minutes = data.get("estimated_minutes")
-        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
-            doc.error("'estimated_minutes' must be a whole number >= 1", "estimated_minutes")
-            minutes = 1
+        minutes = doc.whole_number(data, "estimated_minutes", default=1, required=True)
         course = CourseSpec(
             slug=folder.name,
             path=doc.path,

@@ -76,6 +76,20 @@ class YamlDoc:
             return Decimal(0)
         return number
 
+    def whole_number(
+        self, data: dict, key: str, *at, default: int | None = None, required: bool = False
+    ) -> int | None:
+        """A whole number >= 1; `default` when the key is absent and not required."""
+        value = data.get(key, default)
+        if value is None or (required and key not in data):
+            if required:
+                self.error(f"'{key}' is required", *at, key)
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.error(f"'{key}' must be a whole number >= 1, not {value!r}", *at, key)
+            return default
+        return value
+
     def slugs(self, data: dict, key: str, *at, required: bool = True) -> list[str]:
         value = data.get(key)
         if value is None:

@@ -321,3 +321,24 @@ class MarkdownRenderingTests:
             "Wait",
             "Watching together",
         ]
+
+
+@pytest.mark.django_db
+class WholeNumberValidationTests:
+    @pytest.mark.parametrize("value", ["true", "0", "2.5"])
+    def test_video_minutes_must_be_a_whole_number(self, curriculum, value):
+        edit(
+            curriculum / "courses/basics/intro/what-it-is.md",
+            "duration_minutes: 3",
+            f"duration_minutes: {value}",
+        )
+        [error] = errors_of(curriculum)
+        assert error.startswith("courses/basics/intro/what-it-is.md:")
+        assert "'duration_minutes' must be a whole number >= 1" in error
+        assert not Page.objects.filter(slug="what-it-is").exists()
+
+    def test_course_minutes_are_required(self, curriculum):
+        edit(curriculum / "courses/basics/course.yaml", "estimated_minutes: 30\n", "")
+        assert errors_of(curriculum) == [
+            "courses/basics/course.yaml: 'estimated_minutes' is required"
+        ]
