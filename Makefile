@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv run test lint format bench check-deploy demo-totp clean
+.PHONY: venv run test lint format bench check-deploy check-curricula demo-totp clean
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -41,6 +41,9 @@ demo-totp: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+check-curricula: $(STAMP)
+	DEBUG=1 $(PY) manage.py load_curricula --check
 
 bench: $(STAMP)
 	$(PY) tests/bench/run.py

@@ -112,6 +112,15 @@ class KeyTakeawaysBlock(blocks.StructBlock):
         template = "content/blocks/takeaways.html"
 
 
+class ObjectivesBlock(blocks.StructBlock):
+    points = blocks.ListBlock(blocks.CharBlock(max_length=400), min_num=1)
+
+    class Meta:
+        icon = "tick"
+        label = "Learning objectives"
+        template = "content/blocks/objectives.html"
+
+
 class LinkCardBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=80)
     text = blocks.TextBlock(max_length=280)

@@ -9,12 +9,14 @@ from content.blocks import (
     FigureBlock,
     HeadingBlock,
     KeyTakeawaysBlock,
+    ObjectivesBlock,
     ReflectionBlock,
     VideoBlock,
 )
 
 
 class LessonStreamBlock(blocks.StreamBlock):
+    objectives = ObjectivesBlock()
     heading = HeadingBlock()
     text = CitedTextBlock()
     callout = CalloutBlock()

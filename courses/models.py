@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -151,6 +152,11 @@ class ProgramPage(Page, FileSourced):
         max_length=200, help_text="The credential a person earns on completing the program."
     )
     training_hours_required = models.DecimalField(default=Decimal(0), **HOURS)
+    person_centered_hours_required = models.DecimalField(
+        default=Decimal(0),
+        help_text="Of the training hours, how many must be person-centered training.",
+        **HOURS,
+    )
     supervised_hours_required = models.DecimalField(default=Decimal(0), **HOURS)
     renewal_ce_hours_per_year = models.DecimalField(default=Decimal(0), **HOURS)
     requirements = RichTextField(
@@ -167,6 +173,7 @@ class ProgramPage(Page, FileSourced):
         MultiFieldPanel(
             [
                 FieldPanel("training_hours_required"),
+                FieldPanel("person_centered_hours_required"),
                 FieldPanel("supervised_hours_required"),
                 FieldPanel("renewal_ce_hours_per_year"),
                 FieldPanel("requirements"),
@@ -178,6 +185,18 @@ class ProgramPage(Page, FileSourced):
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.ProgramIndexPage"]
     subpage_types: list[str] = []
+
+    def clean(self):
+        super().clean()
+        if (self.person_centered_hours_required or 0) > (self.training_hours_required or 0):
+            raise ValidationError(
+                {
+                    "person_centered_hours_required": (
+                        "Person-centered hours are part of the training hours, so they cannot "
+                        "be more than the training hours required."
+                    )
+                }
+            )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

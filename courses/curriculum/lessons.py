@@ -40,6 +40,7 @@ class LessonSpec:
     reviewed_on: datetime.date | None = None
     blocks: list[BlockSpec] = field(default_factory=list)
     citations: list[tuple[str, int]] = field(default_factory=list)  # (key, line) as written
+    words: int = 0  # words a learner reads in the body, citation marks and markup excluded
     digest: str = ""
 
 
@@ -57,7 +58,9 @@ class LessonReader:
     def read(self) -> tuple[LessonSpec, list[SourceError]]:
         body_start = self._front_matter()
         if body_start is not None:
-            self._body(self.text.splitlines()[body_start:], first_line=body_start + 1)
+            body = self.text.splitlines()[body_start:]
+            self.spec.words = count_words(body)
+            self._body(body, first_line=body_start + 1)
             if not self.spec.blocks:
                 self.error(None, "the lesson has no content after its front matter")
         return self.spec, self.errors
@@ -102,8 +105,11 @@ class LessonReader:
                 "clinical_review",
             )
             return
-        spec.reviewer = doc.text(review, "reviewer", "clinical_review")
+        reviewer = review.get("reviewer")
         reviewed_on = review.get("reviewed_on")
+        if not reviewer and reviewed_on is None:
+            return  # recorded as not reviewed yet: the CMS workflow will record the review
+        spec.reviewer = doc.text(review, "reviewer", "clinical_review")
         if not isinstance(reviewed_on, datetime.date):
             doc.error(
                 "bad front matter: 'reviewed_on' must be a date like 2026-10-01",
@@ -261,12 +267,12 @@ class LessonReader:
                 self.error(line, "the reflection prompt is empty")
                 return
             self.spec.blocks.append(BlockSpec("reflection", {"prompt": body}))
-        elif name == "takeaways":
+        elif name in {"objectives", "takeaways"}:
             points = [item.strip()[2:].strip() for item in lines if item.strip().startswith("- ")]
             if not points or len(points) != len([item for item in lines if item.strip()]):
-                self.error(line, "takeaways must be one '- point' per line, at least one")
+                self.error(line, f"{name} must be one '- point' per line, at least one")
                 return
-            self.spec.blocks.append(BlockSpec("takeaways", {"points": points}))
+            self.spec.blocks.append(BlockSpec(name, {"points": points}))
         elif name in {"figure", "video"}:
             doc = parse_yaml("\n".join(lines), self.path, line_offset=line)
             if not doc.errors and not isinstance(doc.data, dict):
@@ -277,7 +283,8 @@ class LessonReader:
         else:
             self.error(
                 line,
-                f"unknown block ':::{name}' (use callout, figure, video, reflection or takeaways)",
+                f"unknown block ':::{name}' (use objectives, callout, figure, video, reflection "
+                "or takeaways)",
             )
 
     def _figure(self, doc: YamlDoc) -> None:
@@ -315,6 +322,19 @@ class LessonReader:
                 "transcript": markdown_to_richtext(transcript),
             }
             self.spec.blocks.append(BlockSpec("video", value))
+
+
+WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+
+
+def count_words(body: list[str]) -> int:
+    """Words a learner reads: directive fences, citation marks and table rules do not count."""
+    words = 0
+    for line in body:
+        if DIRECTIVE.match(line) or set(line.strip()) <= set("|-: "):
+            continue
+        words += len(WORD.findall(CITATION.sub("", line)))
+    return words
 
 
 def read_lesson(file: Path, root: Path) -> tuple[LessonSpec, list[SourceError]]:

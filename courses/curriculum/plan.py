@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from courses.curriculum.competencies import Framework, framework_path, read_framework
+from courses.curriculum.items import QuestionBank, read_bank
 from courses.curriculum.lessons import LessonSpec, read_lesson
 from courses.curriculum.sources import (
     SLUG,
@@ -48,7 +50,9 @@ class CourseSpec:
     prerequisites: list[str]
     disclosures: list[dict]
     digest: str
+    competencies: list[str] = field(default_factory=list)
     modules: list[ModuleSpec] = field(default_factory=list)
+    bank: QuestionBank | None = None
 
 
 @dataclass
@@ -60,6 +64,7 @@ class ProgramSpec:
     audience: str
     credential_name: str
     training_hours_required: Decimal
+    person_centered_hours_required: Decimal
     supervised_hours_required: Decimal
     renewal_ce_hours_per_year: Decimal
     requirements: str
@@ -76,6 +81,7 @@ class CurriculumPlan:
     courses: list[CourseSpec] = field(default_factory=list)
     programs: list[ProgramSpec] = field(default_factory=list)
     images: set[str] = field(default_factory=set)
+    framework: Framework | None = None
 
 
 class PlanReader:
@@ -90,6 +96,7 @@ class PlanReader:
             raise CurriculumInvalid([SourceError(str(self.root), None, "is not a folder")])
         self._taxonomy()
         self._references()
+        self.plan.framework = read_framework(framework_path(self.root), self.errors)
         courses_dir = self.root / "courses"
         for folder in (
             sorted(p for p in courses_dir.iterdir() if p.is_dir()) if courses_dir.is_dir() else []
@@ -100,7 +107,7 @@ class PlanReader:
             self._program(file)
         self._cross_references()
         if self.errors:
-            raise CurriculumInvalid(self.errors)
+            raise CurriculumInvalid(self.errors, plan=self.plan)
         self.plan.courses = order_by_prerequisites(self.plan.courses)
         return self.plan
 
@@ -190,6 +197,7 @@ class PlanReader:
             "estimated_minutes",
             "ce_hours",
             "prerequisites",
+            "competencies",
             "disclosures",
             "modules",
         }
@@ -214,6 +222,7 @@ class PlanReader:
             prerequisites=doc.slugs(data, "prerequisites", required=False),
             disclosures=self._disclosures(doc, data.get("disclosures")),
             digest=digest(file.read_text(encoding="utf-8")),
+            competencies=self._competency_ids(doc, data),
         )
         for kind, known in (("audiences", self.plan.audiences), ("topics", self.plan.topics)):
             for index, slug in enumerate(getattr(course, kind)):
@@ -230,8 +239,17 @@ class PlanReader:
                     course.modules.append(module)
             else:
                 doc.error(f"module '{module_slug}' has no folder {module_slug}/", "modules", index)
+        if (folder / "items.yaml").is_file():
+            course.bank = read_bank(folder / "items.yaml", self.root, self.errors)
         self.plan.courses.append(course)
         self.docs[doc.path] = doc
+
+    def _competency_ids(self, doc: YamlDoc, data: dict) -> list[str]:
+        value = data.get("competencies") or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            doc.error("'competencies' must be a list of competency ids", "competencies")
+            return []
+        return value
 
     def _disclosures(self, doc: YamlDoc, items) -> list[dict]:
         if not isinstance(items, list) or not items:
@@ -321,6 +339,7 @@ class PlanReader:
             "audience",
             "credential_name",
             "training_hours_required",
+            "person_centered_hours_required",
             "supervised_hours_required",
             "renewal_ce_hours_per_year",
             "requirements",
@@ -341,6 +360,9 @@ class PlanReader:
                 audience=doc.text(data, "audience"),
                 credential_name=doc.text(data, "credential_name"),
                 training_hours_required=doc.number(data, "training_hours_required", default=0),
+                person_centered_hours_required=doc.number(
+                    data, "person_centered_hours_required", default=0
+                ),
                 supervised_hours_required=doc.number(data, "supervised_hours_required", default=0),
                 renewal_ce_hours_per_year=doc.number(data, "renewal_ce_hours_per_year", default=0),
                 requirements=doc.text(data, "requirements", required=False),
@@ -372,8 +394,14 @@ class PlanReader:
                                     f"unknown reference key '{key}' (not in references.yaml)",
                                 )
                             )
+        self._competency_references()
         for program in self.plan.programs:
             doc = self.docs[program.path]
+            if program.person_centered_hours_required > program.training_hours_required:
+                doc.error(
+                    "'person_centered_hours_required' cannot exceed 'training_hours_required'",
+                    "person_centered_hours_required",
+                )
             for index, slug in enumerate(program.courses):
                 if slug not in slugs:
                     doc.error(f"unknown course '{slug}'", "courses", index)
@@ -381,6 +409,41 @@ class PlanReader:
             order_by_prerequisites(self.plan.courses)
         except ValueError as exc:
             self.errors.append(SourceError("courses/", None, str(exc)))
+
+    def _competency_references(self) -> None:
+        """Courses and items name competencies the framework defines; item ids are global."""
+        framework = self.plan.framework
+        known = framework.competencies if framework else {}
+        missing = "" if framework else " (there is no competencies.yaml next to this folder)"
+
+        def check(doc: YamlDoc, ids: list[str], *at) -> None:
+            for index, competency_id in enumerate(ids):
+                if competency_id not in known:
+                    doc.error(f"unknown competency '{competency_id}'{missing}", *at, index)
+                elif known[competency_id].retired:
+                    doc.error(f"competency '{competency_id}' is retired", *at, index)
+
+        owners: dict[str, str] = {}  # item or vignette id -> file that defines it
+        for course in self.plan.courses:
+            check(self.docs[course.path], course.competencies, "competencies")
+            bank = course.bank
+            if bank is None:
+                continue
+            modules = {module.slug for module in course.modules}
+            for index, item in enumerate(bank.items):
+                at = ("items", index)
+                check(bank.doc, item.competencies, *at, "competencies")
+                if item.module and item.module not in modules:
+                    bank.doc.error(
+                        f"unknown module '{item.module}' (not in this course)", *at, "module"
+                    )
+            for kind, ids in (("item", [i.id for i in bank.items]), ("vignette", bank.vignettes)):
+                for some_id in ids:
+                    if some_id and owners.setdefault(f"{kind}:{some_id}", bank.path) != bank.path:
+                        bank.doc.error(
+                            f"{kind} id '{some_id}' is already used in "
+                            f"{owners[f'{kind}:{some_id}']}"
+                        )
 
 
 def order_by_prerequisites(courses: list[CourseSpec]) -> list[CourseSpec]:

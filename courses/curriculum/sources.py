@@ -25,8 +25,9 @@ class SourceError:
 
 
 class CurriculumInvalid(Exception):
-    def __init__(self, errors: list[SourceError]):
+    def __init__(self, errors: list[SourceError], plan=None):
         self.errors = sorted(errors, key=lambda e: (e.path, e.line or 0))
+        self.plan = plan  # what could be read, for reports; never written
         super().__init__("\n".join(str(e) for e in self.errors))
 
 

@@ -237,6 +237,7 @@ class CurriculumWriter:
             "audience": spec.audience,
             "credential_name": spec.credential_name,
             "training_hours_required": spec.training_hours_required,
+            "person_centered_hours_required": spec.person_centered_hours_required,
             "supervised_hours_required": spec.supervised_hours_required,
             "renewal_ce_hours_per_year": spec.renewal_ce_hours_per_year,
             "requirements": markdown_to_richtext(spec.requirements) if spec.requirements else "",

@@ -14,12 +14,18 @@ from content.models import Reference
 from courses.models import CoursePage, LessonPage, ModulePage, ProgramPage
 
 FIXTURE = Path(__file__).parent / "curriculum"
+FRAMEWORK = Path(__file__).parent / "competencies.yaml"
+
+
+def copy_curriculum(folder: Path) -> Path:
+    """A private copy of the test curriculum, and its competency framework, to edit."""
+    shutil.copy(FRAMEWORK, folder / "competencies.yaml")
+    return Path(shutil.copytree(FIXTURE, folder / "curriculum"))
 
 
 @pytest.fixture
 def curriculum(tmp_path) -> Path:
-    """A private copy of the test curriculum that a test may edit."""
-    return Path(shutil.copytree(FIXTURE, tmp_path / "curriculum"))
+    return copy_curriculum(tmp_path)
 
 
 def load(path: Path) -> str:
@@ -50,6 +56,7 @@ class LoadCurriculaTests:
         program = ProgramPage.objects.get(slug="peer-cert")
         assert [link.course for link in program.program_courses.all()] == [basics, meds]
         assert program.supervised_hours_required == 500
+        assert program.person_centered_hours_required == 20
         assert "<b>both</b>" in program.requirements
         assert ModulePage.objects.get(slug="intro").get_parent().specific == basics
 
@@ -57,6 +64,7 @@ class LoadCurriculaTests:
         load(curriculum)
         page = lesson("what-it-is")
         assert [block.block_type for block in page.body] == [
+            "objectives",
             "heading",
             "text",
             "text",
@@ -68,17 +76,21 @@ class LoadCurriculaTests:
             "takeaways",
         ]
         assert [r.key for r in page.numbered_references()] == ["elwyn-2012"]
-        text = page.body[1].value
+        assert list(page.body[0].value["points"]) == [
+            "Describe shared decision-making.",
+            "Name its three steps.",
+        ]
+        text = page.body[2].value
         assert "[@" not in text["text"].source
         assert [r.key for r in text["references"]] == ["elwyn-2012"]
-        figure = page.body[4].value
+        figure = page.body[5].value
         assert figure["alt_text"] == "Three steps in a row."
         assert figure["image"].title == "images/steps.svg"
-        table = page.body[5].value
+        table = page.body[6].value
         assert table["caption"] == "Options compared"
         assert table["table"]["data"][0] == ["Option", "Involves"]
-        assert "Everything said in the video." in page.body[6].value["transcript"].source
-        assert list(page.body[8].value["points"]) == ["Share the decision.", "Use evidence."]
+        assert "Everything said in the video." in page.body[7].value["transcript"].source
+        assert list(page.body[9].value["points"]) == ["Share the decision.", "Use evidence."]
 
     def test_second_run_with_unchanged_files_changes_nothing(self, curriculum):
         load(curriculum)
@@ -99,7 +111,7 @@ class LoadCurriculaTests:
         after = Counter(Revision.objects.values_list("object_id", flat=True))
         changed = {pk for pk in after if after[pk] != before.get(pk)}
         assert changed == {str(lesson("what-it-is").pk)}
-        assert "joins evidence" in lesson("what-it-is").body[1].value["text"].source
+        assert "joins evidence" in lesson("what-it-is").body[2].value["text"].source
 
     def test_medication_lessons_without_a_recorded_review_stay_drafts(self, curriculum):
         output = load(curriculum)
@@ -190,7 +202,7 @@ class LoadCurriculaValidationTests:
 
     def test_front_matter_without_closing_line(self, curriculum):
         file = curriculum / "courses/basics/intro/what-it-is.md"
-        file.write_text(file.read_text().replace("---\n\n## The idea", "\n## The idea"))
+        file.write_text(file.read_text().replace("---\n\n:::objectives", "\n:::objectives"))
         assert errors_of(curriculum) == [
             "courses/basics/intro/what-it-is.md:1: bad front matter: no closing '---' line"
         ]
@@ -202,14 +214,14 @@ class LoadCurriculaValidationTests:
             "preferences together [@elwyn-2013]",
         )
         assert errors_of(curriculum) == [
-            "courses/basics/intro/what-it-is.md:9: unknown reference key 'elwyn-2013' "
+            "courses/basics/intro/what-it-is.md:14: unknown reference key 'elwyn-2013' "
             "(not in references.yaml)"
         ]
 
     def test_missing_alt_text(self, curriculum):
         edit(curriculum / "courses/basics/intro/what-it-is.md", "alt: Three steps in a row.\n", "")
         assert errors_of(curriculum) == [
-            "courses/basics/intro/what-it-is.md:19: figure is missing alt text "
+            "courses/basics/intro/what-it-is.md:24: figure is missing alt text "
             "('alt: what the image shows')"
         ]
 
@@ -308,7 +320,7 @@ class MarkdownRenderingTests:
     def test_loads_into_a_database_without_wagtails_root_collection(self, curriculum):
         Collection.objects.all().delete()
         load(curriculum)
-        assert lesson("what-it-is").body[4].value["image"].collection.name == "Curricula"
+        assert lesson("what-it-is").body[5].value["image"].collection.name == "Curricula"
 
     def test_table_cells_keep_the_words_of_inline_markdown(self, curriculum):
         edit(
@@ -317,7 +329,7 @@ class MarkdownRenderingTests:
             "| **Wait** | Watching [together](https://example.org) |",
         )
         load(curriculum)
-        assert lesson("what-it-is").body[5].value["table"]["data"][1] == [
+        assert lesson("what-it-is").body[6].value["table"]["data"][1] == [
             "Wait",
             "Watching together",
         ]

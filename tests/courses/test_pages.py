@@ -253,7 +253,10 @@ class ProgramPagesTests:
         assert "<dt>For</dt><dd>Peer specialists</dd>" in body
         assert "<dt>Leads to</dt><dd>Test Peer Certificate</dd>" in body
         tiles = re.sub(r"\s+", " ", body)
-        assert '<dt>Training</dt> <dd><span class="tile-number">40</span> hours</dd>' in tiles
+        assert (
+            '<dt>Training</dt> <dd><span class="tile-number">40</span> hours, '
+            "of which 20 in person-centered training</dd>"
+        ) in tiles
         assert '<span class="tile-number">500</span> hours, attested by a supervisor' in tiles
         assert '<span class="tile-number">20</span> CE hours each year' in tiles
         assert "Complete <b>both</b> courses." in body

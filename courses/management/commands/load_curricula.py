@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from courses.curriculum.audit import audit_table, curriculum_audit
 from courses.curriculum.plan import read_curricula
 from courses.curriculum.sources import CurriculumInvalid
 from courses.curriculum.writer import curriculum_write
@@ -18,16 +19,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH), type=Path)
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Validate and audit the files against the editorial standard; write nothing.",
+        )
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args, path: Path, check: bool, **options):
         try:
             plan = read_curricula(path)
         except CurriculumInvalid as invalid:
+            if check and invalid.plan is not None:
+                self.stdout.write(audit_table(curriculum_audit(invalid.plan)))
             for error in invalid.errors:
                 self.stderr.write(str(error))
             raise CommandError(
                 f"{len(invalid.errors)} problem(s) in {path}; nothing was written."
             ) from None
+        if check:
+            self._audit(plan)
+            return
         report = curriculum_write(plan=plan)
         for label, items in (
             ("Created", report.created),
@@ -43,3 +54,15 @@ class Command(BaseCommand):
                 f"{len(report.unchanged)} unchanged."
             )
         )
+
+    def _audit(self, plan) -> None:
+        audit = curriculum_audit(plan)
+        self.stdout.write(audit_table(audit))
+        for problem in audit.problems:
+            self.stderr.write(problem)
+        if audit.problems:
+            raise CommandError(
+                f"The files are valid but {len(audit.problems)} problem(s) fall short of the "
+                "editorial standard."
+            )
+        self.stdout.write(self.style.SUCCESS("Valid, and every course meets the standard."))

@@ -1,0 +1,116 @@
+"""The editorial standard of the curricula, measured: lessons per course, words and references
+per lesson, question-bank size and competency mapping.
+
+Validation (plan.py) decides whether files can be imported at all; this audit decides whether
+they meet the bar the platform publishes against. `load_curricula --check` prints it and the
+test suite holds the repository's curricula to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from courses.curriculum.plan import CourseSpec, CurriculumPlan
+
+LESSONS_PER_COURSE = (2, 4)
+WORDS_PER_LESSON = (700, 1500)
+MIN_REFERENCES_PER_LESSON = 3
+MIN_ITEMS_PER_COURSE = 10
+REQUIRED_LESSON_BLOCKS = ("objectives", "takeaways", "reflection")
+
+
+@dataclass
+class LessonRow:
+    path: str
+    words: int
+    references: int
+    minutes: int
+
+
+@dataclass
+class CourseRow:
+    slug: str
+    lessons: list[LessonRow]
+    items: int
+    competencies: int
+
+
+@dataclass
+class AuditReport:
+    courses: list[CourseRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    programs: int = 0
+    references: int = 0  # distinct references cited by at least one lesson
+
+    @property
+    def lessons(self) -> int:
+        return sum(len(course.lessons) for course in self.courses)
+
+    @property
+    def words(self) -> int:
+        return sum(row.words for course in self.courses for row in course.lessons)
+
+    @property
+    def items(self) -> int:
+        return sum(course.items for course in self.courses)
+
+
+def curriculum_audit(plan: CurriculumPlan) -> AuditReport:
+    report = AuditReport(programs=len(plan.programs))
+    cited: set[str] = set()
+    for course in sorted(plan.courses, key=lambda c: c.slug):
+        report.courses.append(_course(course, report.problems, cited))
+    report.references = len(cited)
+    return report
+
+
+def _course(course: CourseSpec, problems: list[str], cited: set[str]) -> CourseRow:
+    where = f"courses/{course.slug}"
+    lessons = [lesson for module in course.modules for lesson in module.lessons]
+    low, high = LESSONS_PER_COURSE
+    if not low <= len(lessons) <= high:
+        problems.append(f"{where}: {len(lessons)} lessons (a course has {low} to {high})")
+    if not course.competencies:
+        problems.append(f"{where}: course.yaml maps to no competency")
+    rows = []
+    for lesson in lessons:
+        keys = {key for key, _ in lesson.citations}
+        cited.update(keys)
+        rows.append(LessonRow(lesson.path, lesson.words, len(keys), lesson.estimated_minutes))
+        low, high = WORDS_PER_LESSON
+        if not low <= lesson.words <= high:
+            problems.append(f"{lesson.path}: {lesson.words} words (a lesson has {low} to {high})")
+        if len(keys) < MIN_REFERENCES_PER_LESSON:
+            problems.append(
+                f"{lesson.path}: cites {len(keys)} references "
+                f"(at least {MIN_REFERENCES_PER_LESSON})"
+            )
+        present = {block.type for block in lesson.blocks}
+        for block in REQUIRED_LESSON_BLOCKS:
+            if block not in present:
+                problems.append(f"{lesson.path}: has no :::{block} block")
+    items = len(course.bank.items) if course.bank else 0
+    if items < MIN_ITEMS_PER_COURSE:
+        problems.append(
+            f"{where}: {items} question-bank items (at least {MIN_ITEMS_PER_COURSE}, in items.yaml)"
+        )
+    return CourseRow(course.slug, rows, items, len(course.competencies))
+
+
+def audit_table(report: AuditReport) -> str:
+    lines = []
+    for course in report.courses:
+        lines.append(
+            f"{course.slug}: {len(course.lessons)} lessons, {course.items} items, "
+            f"{course.competencies} competencies"
+        )
+        for row in course.lessons:
+            lines.append(
+                f"  {row.path}: {row.words} words, {row.references} references, {row.minutes} min"
+            )
+    lines.append(
+        f"Totals: {report.programs} programs, {len(report.courses)} courses, "
+        f"{report.lessons} lessons, {report.words} words, {report.references} references cited, "
+        f"{report.items} items"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""The competency framework file (content/competencies.yaml): domains, each with competencies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from courses.curriculum.sources import SLUG, SourceError, YamlDoc, load_yaml
+
+COMPETENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+DOMAIN_KEYS = {"id", "name", "description", "competencies"}
+COMPETENCY_KEYS = {"id", "name", "description", "retired"}
+
+
+@dataclass
+class CompetencySpec:
+    id: str
+    domain: str
+    name: str
+    description: str
+    retired: bool = False
+
+
+@dataclass
+class Framework:
+    path: str
+    domains: dict[str, dict] = field(default_factory=dict)  # id -> {name, description}
+    competencies: dict[str, CompetencySpec] = field(default_factory=dict)
+
+
+def framework_path(curricula_root: Path) -> Path:
+    """The framework sits next to the curricula folder: content/competencies.yaml."""
+    return curricula_root.parent / "competencies.yaml"
+
+
+def read_framework(file: Path, errors: list[SourceError]) -> Framework | None:
+    if not file.is_file():
+        return None
+    doc = load_yaml(file, file.parent)
+    errors.extend(doc.errors)
+    doc.errors = errors
+    framework = Framework(path=doc.path)
+    domains = doc.data.get("domains") if isinstance(doc.data, dict) else None
+    if not isinstance(domains, list) or not domains:
+        doc.error("'domains' must be a list of domains, each with competencies", "domains")
+        return framework
+    for index, domain in enumerate(domains):
+        _domain(doc, framework, domain, index)
+    return framework
+
+
+def _unknown(doc: YamlDoc, data: dict, allowed: set[str], *at) -> None:
+    for key in sorted(set(data) - allowed):
+        doc.error(f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})", *at, key)
+
+
+def _domain(doc: YamlDoc, framework: Framework, domain, index: int) -> None:
+    at = ("domains", index)
+    if not isinstance(domain, dict):
+        doc.error("each domain needs id, name, description and competencies", *at)
+        return
+    _unknown(doc, domain, DOMAIN_KEYS, *at)
+    domain_id = doc.text(domain, "id", *at)
+    if domain_id and not SLUG.match(domain_id):
+        doc.error(f"domain id '{domain_id}' is not a slug (a-z, 0-9, -)", *at, "id")
+    elif domain_id in framework.domains:
+        doc.error(f"duplicate domain id '{domain_id}'", *at, "id")
+    framework.domains[domain_id] = {
+        "name": doc.text(domain, "name", *at),
+        "description": doc.text(domain, "description", *at),
+    }
+    competencies = domain.get("competencies")
+    if not isinstance(competencies, list) or not competencies:
+        doc.error(f"domain '{domain_id}' must list its competencies", *at, "competencies")
+        return
+    for position, item in enumerate(competencies):
+        where = (*at, "competencies", position)
+        if not isinstance(item, dict):
+            doc.error("each competency needs id, name and description", *where)
+            continue
+        _unknown(doc, item, COMPETENCY_KEYS, *where)
+        competency_id = doc.text(item, "id", *where)
+        if competency_id and not (
+            COMPETENCY_ID.match(competency_id) and competency_id.startswith(f"{domain_id}.")
+        ):
+            doc.error(f"competency id '{competency_id}' must be '{domain_id}.<slug>'", *where, "id")
+            continue
+        if competency_id in framework.competencies:
+            doc.error(f"duplicate competency id '{competency_id}'", *where, "id")
+            continue
+        framework.competencies[competency_id] = CompetencySpec(
+            id=competency_id,
+            domain=domain_id,
+            name=doc.text(item, "name", *where),
+            description=doc.text(item, "description", *where),
+            retired=item.get("retired") is True,
+        )
