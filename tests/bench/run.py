@@ -119,7 +119,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     timings = {
-        "load_demo (sample curricula, first run)": time_command(
+        "load_demo (shipped curricula, first run)": time_command(
             "load_demo", "--allow-without-debug"
         )
     }

@@ -2,13 +2,16 @@ from io import StringIO
 
 from django.core.management import CommandError, call_command
 
-from wagtail.models import Page
+from wagtail.models import Page, TaskState, WorkflowState
 
 import pytest
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import User
 from accounts.roles import Role, user_mfa_status, user_roles
+from courses import demo as courses_demo
+from courses.models import LessonPage
+from tests.courses.test_load_curricula import copy_curriculum
 
 
 def load_demo() -> str:
@@ -20,8 +23,13 @@ def load_demo() -> str:
 @pytest.mark.django_db
 class LoadDemoTests:
     @pytest.fixture(autouse=True)
-    def _debug(self, settings):
+    def curriculum(self, settings, monkeypatch, tmp_path):
+        # The small test curriculum keeps these tests fast; tests/content/test_curricula.py
+        # imports the real one.
         settings.DEBUG = True
+        curriculum = copy_curriculum(tmp_path)
+        monkeypatch.setattr(courses_demo, "CURRICULA", curriculum)
+        return curriculum
 
     def test_creates_one_account_per_role_and_prints_the_logins(self):
         output = load_demo()
@@ -44,6 +52,40 @@ class LoadDemoTests:
         counts = (User.objects.count(), Page.objects.count())
         load_demo()
         assert (User.objects.count(), Page.objects.count()) == counts
+
+    def test_demo_reviewer_approves_medication_drafts_through_the_workflow(self):
+        output = load_demo()
+        assert not LessonPage.objects.filter(live=False).exists()
+        lesson = LessonPage.objects.get(slug="unreviewed")
+        assert lesson.clinical_reviewer == "Casey Reviewer"
+        state = WorkflowState.objects.get(object_id=str(lesson.pk))
+        assert (state.workflow.name, state.status) == ("Clinical review", "approved")
+        task = TaskState.objects.get(workflow_state=state)
+        assert task.finished_by.email == "reviewer@example.org"
+        assert task.comment == courses_demo.DEMO_REVIEW_COMMENT
+        assert "approved by the demo reviewer account (demo data, not a clinical review)" in output
+
+    def test_a_lesson_changed_in_the_files_is_approved_again(self, curriculum):
+        load_demo()
+        file = curriculum / "courses/meds/effects/unreviewed.md"
+        file.write_text(file.read_text().replace("never prescribed", "not prescribed"))
+        load_demo()
+        lesson = LessonPage.objects.get(slug="unreviewed")
+        assert not lesson.has_unpublished_changes
+        assert "not prescribed" in str(lesson.body[0].value["text"])
+        assert WorkflowState.objects.filter(object_id=str(lesson.pk)).count() == 2
+
+    def test_a_review_already_under_way_is_left_to_its_reviewer(self):
+        load_demo()
+        lesson = LessonPage.objects.get(slug="unreviewed")
+        lesson.save_revision()  # a new draft, submitted for a real review
+        LessonPage.objects.filter(pk=lesson.pk).update(live=False)
+        courses_demo.clinical_review_workflow().start(
+            lesson, User.objects.get(email="author@example.org")
+        )
+        load_demo()
+        assert WorkflowState.objects.filter(object_id=str(lesson.pk)).count() == 2
+        assert LessonPage.objects.get(pk=lesson.pk).workflow_in_progress
 
     def test_demo_totp_prints_a_six_digit_code_per_mfa_account(self):
         load_demo()
