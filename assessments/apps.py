@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = "Assessments"
+
+    def ready(self):
+        from assessments import receivers  # noqa: F401  (connects the signal receivers)
+        from assessments.sections import assessment_section
+        from assessments.services import knowledge_check_passed
+        from courses import sections as course_sections
+        from courses import services as course_services
+
+        if knowledge_check_passed not in course_services.module_requirement_checks:
+            course_services.module_requirement_checks.append(knowledge_check_passed)
+        if assessment_section not in course_sections.page_sections:
+            course_sections.page_sections.append(assessment_section)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("assessments/", include("assessments.urls")),
     path("", include("courses.urls")),
 ]
 

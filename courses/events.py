@@ -17,3 +17,8 @@ module_completed = Signal()
 
 # sender=Enrolment; enrolment: Enrolment (course enrolment whose completed_at was just set)
 course_completed = Signal()
+
+# sender=CurriculumWriter; plan: CurriculumPlan, courses: {slug: CoursePage}, report: ImportReport.
+# Sent inside load_curricula's transaction after the pages are written, so apps above courses
+# (assessments) store their part of the files (competencies, question banks) atomically with it.
+curriculum_written = Signal()

@@ -29,6 +29,7 @@ from courses import selectors
 from courses.blocks import LessonStreamBlock
 from courses.forms import CatalogueFilterForm
 from courses.review import ClinicalContentTester, clinical_review_workflow, next_review_due
+from courses.sections import sections_for
 
 HOURS = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 # Courses with this topic hold medication content: it needs a clinical reviewer's approval.
@@ -261,6 +262,7 @@ class CoursePage(ClinicalReviewGate, Page, FileSourced):
         context["disclosures"] = list(self.disclosures.all())
         context["prerequisites"] = list(self.prerequisites.live().order_by("title"))
         context["programs"] = selectors.course_programs(course=self)
+        context["sections"] = sections_for(request=request, page=self)
         return context
 
 
@@ -304,6 +306,7 @@ class ModulePage(ClinicalReviewGate, Page, FileSourced):
         context["crumbs"] = crumbs = selectors.breadcrumb(page=self)
         context["course"] = crumbs[-1]
         context["lessons"] = selectors.module_lessons(module=self)
+        context["sections"] = sections_for(request=request, page=self)
         return context
 
 

@@ -7,6 +7,8 @@ transaction join it without a savepoint: a lesson visit is on every lesson page'
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -80,10 +82,13 @@ def lesson_time_add(*, user: User, lesson: LessonPage, seconds: int) -> int:
     return progress.seconds_on_page
 
 
+# What a module asks beyond its lessons. Apps above courses register a check here (assessments:
+# "the module's knowledge check is passed") instead of courses importing them.
+module_requirement_checks: list[Callable[..., bool]] = []
+
+
 def module_requirements_met(*, user: User, module: ModulePage) -> bool:
-    """Hook for what a module asks beyond its lessons. Once assessments exist, a module with a
-    knowledge check also needs that check passed: extend this function, nothing else."""
-    return True
+    return all(check(user=user, module=module) for check in module_requirement_checks)
 
 
 @transaction.atomic
@@ -98,18 +103,28 @@ def lesson_complete(*, user: User, lesson: LessonPage, course: CoursePage) -> Le
     progress.save(update_fields=["completed_at"])
     events.lesson_completed.send(sender=LessonProgress, progress=progress)
 
-    module = lesson.get_parent().specific
-    if _module_done(user=user, module=module):
-        completion, created = _get_or_create(ModuleCompletion, user=user, module=module)
-        if created:
-            events.module_completed.send(sender=ModuleCompletion, completion=completion)
-        if _course_done(user=user, course=course):
-            enrolment = Enrolment.objects.select_for_update().get(user=user, course=course)
-            if enrolment.completed_at is None:
-                enrolment.completed_at = timezone.now()
-                enrolment.save(update_fields=["completed_at"])
-                events.course_completed.send(sender=Enrolment, enrolment=enrolment)
+    module_progress_refresh(user=user, module=lesson.get_parent().specific, course=course)
     return progress
+
+
+@transaction.atomic
+def module_progress_refresh(
+    *, user: User, module: ModulePage, course: CoursePage | None = None
+) -> None:
+    """Complete the module, then the course, if everything they ask is now done. Called after a
+    lesson is completed, and by other apps when a module requirement becomes met."""
+    if not _module_done(user=user, module=module):
+        return
+    completion, created = _get_or_create(ModuleCompletion, user=user, module=module)
+    if created:
+        events.module_completed.send(sender=ModuleCompletion, completion=completion)
+    course = course or module.get_parent().specific
+    if _course_done(user=user, course=course):
+        enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+        if enrolment is not None and enrolment.completed_at is None:
+            enrolment.completed_at = timezone.now()
+            enrolment.save(update_fields=["completed_at"])
+            events.course_completed.send(sender=Enrolment, enrolment=enrolment)
 
 
 def _module_done(*, user: User, module: ModulePage) -> bool:

@@ -16,6 +16,16 @@ DIFFICULTIES = {"easy", "medium", "hard"}
 ITEM_KEYS = {"id", "type", "module", "vignette", "competencies", "difficulty", "stem", "options"}
 OPTION_KEYS = {"text", "correct", "rationale"}
 VIGNETTE_KEYS = {"id", "title", "text"}
+FEEDBACK_POLICIES = {"full", "score_then_full_on_pass", "score_only"}
+# The course exam's rules; an items.yaml `exam:` block overrides any of them.
+EXAM_DEFAULTS = {
+    "passing_score": 80,  # percent
+    "items_per_competency": 2,
+    "max_attempts": 3,
+    "cooldown_minutes": 24 * 60,
+    "time_limit_minutes": None,
+    "feedback": "score_then_full_on_pass",
+}
 
 
 @dataclass
@@ -43,6 +53,7 @@ class QuestionBank:
     path: str
     vignettes: dict[str, dict] = field(default_factory=dict)
     items: list[ItemSpec] = field(default_factory=list)
+    exam: dict = field(default_factory=lambda: dict(EXAM_DEFAULTS))
     doc: YamlDoc | None = None
 
 
@@ -52,8 +63,9 @@ def read_bank(file: Path, root: Path, errors: list[SourceError]) -> QuestionBank
     doc.errors = errors
     bank = QuestionBank(path=doc.path, doc=doc)
     data = doc.data if isinstance(doc.data, dict) else {}
-    for key in sorted(set(data) - {"vignettes", "items"}):
-        doc.error(f"unknown key '{key}' (allowed: items, vignettes)", key)
+    for key in sorted(set(data) - {"vignettes", "items", "exam"}):
+        doc.error(f"unknown key '{key}' (allowed: exam, items, vignettes)", key)
+    _exam(doc, bank, data.get("exam"))
     vignettes = data.get("vignettes") or []
     if not isinstance(vignettes, list):
         doc.error("'vignettes' must be a list", "vignettes")
@@ -74,6 +86,55 @@ def read_bank(file: Path, root: Path, errors: list[SourceError]) -> QuestionBank
         seen.add(spec.id)
         bank.items.append(spec)
     return bank
+
+
+def _exam(doc: YamlDoc, bank: QuestionBank, exam) -> None:
+    if exam is None:
+        return
+    if not isinstance(exam, dict):
+        doc.error("'exam' must be a mapping of exam rules", "exam")
+        return
+    _unknown(doc, exam, set(EXAM_DEFAULTS), "exam")
+    lowest = {
+        "items_per_competency": 1,
+        "max_attempts": 1,
+        "cooldown_minutes": 0,
+        "time_limit_minutes": 1,
+    }
+    for key, low in lowest.items():
+        if key not in exam:
+            continue
+        value = exam[key]
+        if value is None and key in {"max_attempts", "time_limit_minutes"}:
+            bank.exam[key] = None  # no limit
+        elif isinstance(value, bool) or not isinstance(value, int) or value < low:
+            doc.error(f"'{key}' must be a whole number >= {low}, not {value!r}", "exam", key)
+        else:
+            bank.exam[key] = value
+    if "passing_score" in exam:
+        score = exam["passing_score"]
+        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 100:
+            doc.error(
+                f"'passing_score' must be a percent from 1 to 100, not {score!r}",
+                "exam",
+                "passing_score",
+            )
+        else:
+            bank.exam["passing_score"] = score
+    if "feedback" in exam:
+        if exam["feedback"] not in FEEDBACK_POLICIES:
+            doc.error(
+                f"'feedback' must be one of {sorted(FEEDBACK_POLICIES)}, not {exam['feedback']!r}",
+                "exam",
+                "feedback",
+            )
+        else:
+            bank.exam["feedback"] = exam["feedback"]
+
+
+def paragraphs(text: str) -> str:
+    """Line breaks inside a paragraph are wrapping in the file, not in the text."""
+    return "\n\n".join(" ".join(p.split()) for p in text.split("\n\n") if p.strip())
 
 
 def _unknown(doc: YamlDoc, data: dict, allowed: set[str], *at) -> None:
@@ -100,7 +161,7 @@ def _vignette(doc: YamlDoc, bank: QuestionBank, vignette, index: int) -> None:
         doc.error(f"duplicate vignette id '{vignette_id}'", *at, "id")
     bank.vignettes[vignette_id] = {
         "title": doc.text(vignette, "title", *at),
-        "text": doc.text(vignette, "text", *at),
+        "text": paragraphs(doc.text(vignette, "text", *at)),
         "line": doc.line(*at),
     }
 
@@ -131,7 +192,7 @@ def _item(doc: YamlDoc, bank: QuestionBank, item, index: int) -> ItemSpec | None
     spec = ItemSpec(
         id=_slug_id(doc, item, *at),
         type=item_type,
-        stem=doc.text(item, "stem", *at),
+        stem=" ".join(doc.text(item, "stem", *at).split()),
         difficulty=difficulty,
         competencies=[str(c) for c in competencies],
         options=_options(doc, item, at),

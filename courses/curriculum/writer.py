@@ -14,6 +14,7 @@ from wagtail.utils.file import hash_filelike
 
 from content.models import Reference
 from content.services import site_ensure_home
+from courses import events
 from courses.curriculum.lessons import LessonSpec
 from courses.curriculum.plan import CourseSpec, CurriculumPlan, ModuleSpec, ProgramSpec
 from courses.curriculum.render import markdown_to_richtext
@@ -72,6 +73,9 @@ class CurriculumWriter:
         for spec in self.plan.programs:
             self._program(spec, courses)
         self._find_pages_no_longer_in_files()
+        events.curriculum_written.send(
+            sender=CurriculumWriter, plan=self.plan, courses=courses, report=self.report
+        )
         return self.report
 
     # --- shared data ----------------------------------------------------------------------

@@ -99,6 +99,45 @@ def generate_curriculum(root: Path, *, courses: int, modules: int, lessons: int)
     return target
 
 
+def bench_grading(*, user, course) -> tuple[dict, str]:
+    """A 50-item exam: the pure grading function, and a whole submit (validate, save, grade,
+    evidence, events) through the service, each timed over many runs."""
+    from assessments.grading import grade
+    from assessments.services import attempt_start, attempt_submit
+    from tests.assessments.factories import build_item, exam, option
+
+    items = [build_item(course, code=f"bench-{n}") for n in range(50)]
+    assessment = exam(course, items_per_competency=None)
+    answers = {str(i.current_version_id): [option(i, "A")] for i in items}
+    versions = {i.current_version_id: i.current_version.correct_ids for i in items}
+    selections = {i.current_version_id: frozenset([option(i, "A")]) for i in items}
+    pure = []
+    for _ in range(N):
+        start = time.perf_counter()
+        grade(versions=versions, selections=selections)
+        pure.append((time.perf_counter() - start) * 1000)
+    submits = []
+    for _ in range(30):
+        attempt = attempt_start(user=user, assessment=assessment)
+        start = time.perf_counter()
+        attempt_submit(attempt=attempt, answers=answers)
+        submits.append((time.perf_counter() - start) * 1000)
+        assessment.attempts.filter(pk=attempt.pk).delete()
+    open_attempt = attempt_start(user=user, assessment=assessment)
+    GRADING.update(
+        {
+            "grade() of 50 items, median ms": round(statistics.median(pure), 3),
+            "attempt_submit of 50 items (save, grade, evidence), median ms": round(
+                statistics.median(submits), 2
+            ),
+        }
+    )
+    return GRADING, f"/assessments/attempts/{open_attempt.pk}/"
+
+
+GRADING: dict[str, float] = {}
+
+
 def time_command(*args) -> float:
     from django.core.management import call_command
 
@@ -155,6 +194,8 @@ def main() -> None:
         paths = ["/", "/accounts/profile/", "/courses/", courses[5].url, lesson.url, "/dashboard/"]
         for path in paths:
             results.append({"who": "learner", **measure(learner, path)})
+        grading, attempt_path = bench_grading(user=user, course=courses[0])
+        results.append({"who": "learner", **measure(learner, attempt_path)})
 
     REPORTS.mkdir(exist_ok=True)
     meta = {
@@ -164,7 +205,9 @@ def main() -> None:
         "requests_per_page": N,
     }
     (REPORTS / "pages.json").write_text(
-        json.dumps({"meta": meta, "commands": timings, "results": results}, indent=2)
+        json.dumps(
+            {"meta": meta, "commands": timings, "grading": GRADING, "results": results}, indent=2
+        )
     )
     lines = [
         "# Page benchmark",
@@ -177,7 +220,12 @@ def main() -> None:
         "|---|---|",
         *[f"| {name} | {seconds} |" for name, seconds in timings.items()],
         "",
-        "The learner has started 10 of the 50 generated courses (3 lessons each).",
+        "| grading a 50-item exam | ms |",
+        "|---|---|",
+        *[f"| {name} | {ms} |" for name, ms in GRADING.items()],
+        "",
+        "The learner has started 10 of the 50 generated courses (3 lessons each); the last row "
+        "is a 50-item exam attempt page.",
         "",
         "| who | path | median ms | p95 ms | queries |",
         "|---|---|---|---|---|",

@@ -42,7 +42,10 @@ def lesson(slug: str) -> LessonPage:
 class LoadCurriculaTests:
     def test_builds_programs_courses_modules_and_lessons(self, curriculum):
         output = load(curriculum)
-        assert "13 created, 0 updated, 0 unchanged" in output
+        # 13 pages and references, 3 competencies, 3 question-bank items
+        assert "19 created, 0 updated, 0 unchanged" in output
+        assert "Created: competency sdm.elicit-goals" in output
+        assert "Created: item basics-first-step" in output
         basics = CoursePage.objects.get(slug="basics")
         assert basics.url_path.endswith("/courses/basics/")
         assert basics.ce_hours == 0.5 and basics.estimated_minutes == 30

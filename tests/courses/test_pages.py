@@ -345,8 +345,8 @@ class CoursePageTests:
         add_course("sized", modules=modules, lessons=lessons)
         client.get("/courses/sized/")
         # serving (6); breadcrumb (1); modules, lessons, disclosures, prerequisites, programs
-        # (5); audiences and topics as the template lists them (2)
-        with django_assert_num_queries(14):
+        # (5); audiences and topics as the template lists them (2); its exam, if any (1)
+        with django_assert_num_queries(15):
             body = page_text(client.get("/courses/sized/"))
         assert body.count("sized lesson") == modules * lessons
 
@@ -373,8 +373,8 @@ class ModulePageTests:
     ):
         add_course("sized", lessons=lessons)
         client.get("/courses/sized/module-1/")
-        # serving (6); breadcrumb (1); the module's lessons (1)
-        with django_assert_num_queries(8):
+        # serving (6); breadcrumb (1); the module's lessons (1); its knowledge check, if any (1)
+        with django_assert_num_queries(9):
             body = page_text(client.get("/courses/sized/module-1/"))
         assert body.count("sized lesson") == lessons
 

@@ -146,7 +146,7 @@ class QuestionBankValidationTests:
         (curriculum / BANK).write_text("questions: []\n")
         assert errors_of(curriculum) == [
             f"{BANK}: 'items' must be a list of at least one item",
-            f"{BANK}:1: unknown key 'questions' (allowed: items, vignettes)",
+            f"{BANK}:1: unknown key 'questions' (allowed: exam, items, vignettes)",
         ]
 
 

@@ -1,0 +1,197 @@
+"""Store the competency framework and the question banks read by `load_curricula`.
+
+Runs inside the import's transaction (on `courses.events.curriculum_written`). Idempotent: an
+unchanged item is not touched; a changed item that nobody has answered is edited in place; a
+changed item that has been answered gets a new version, so graded attempts keep what they saw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from assessments.models import (
+    Assessment,
+    AssessmentKind,
+    Competency,
+    CompetencyDomain,
+    CourseCompetency,
+    FeedbackPolicy,
+    Item,
+    ItemVersion,
+    Response,
+    Vignette,
+)
+from courses.curriculum.competencies import Framework
+from courses.curriculum.items import ItemSpec, QuestionBank
+from courses.curriculum.plan import CourseSpec, CurriculumPlan
+from courses.models import CoursePage, ModulePage
+
+
+def curriculum_assessments_write(*, plan: CurriculumPlan, courses: dict, report) -> None:
+    if plan.framework is not None:
+        framework_write(plan.framework, report)
+    competencies = {c.code: c for c in Competency.objects.all()}
+    for spec in plan.courses:
+        course = courses[spec.slug]
+        CourseCompetency.objects.filter(course=course).exclude(
+            competency__code__in=spec.competencies
+        ).delete()
+        for code in spec.competencies:
+            CourseCompetency.objects.get_or_create(course=course, competency=competencies[code])
+        if spec.bank is not None:
+            BankWriter(course, spec, competencies, report).write()
+
+
+def framework_write(framework: Framework, report) -> None:
+    domains = {}
+    for order, (code, fields) in enumerate(framework.domains.items()):
+        domain, created = CompetencyDomain.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": fields["name"],
+                "description": fields["description"],
+                "sort_order": order,
+            },
+        )
+        domains[code] = domain
+    for order, spec in enumerate(framework.competencies.values()):
+        _, created = Competency.objects.update_or_create(
+            code=spec.id,
+            defaults={
+                "domain": domains[spec.domain],
+                "name": spec.name,
+                "description": spec.description,
+                "retired": spec.retired,
+                "sort_order": order,
+            },
+        )
+        if created:
+            report.created.append(f"competency {spec.id}")
+
+
+def option_id(item_code: str, text: str) -> str:
+    """Stable while the option's text is unchanged; says nothing about correctness."""
+    return hashlib.sha256(f"{item_code}\x1f{text}".encode()).hexdigest()[:12]
+
+
+def item_digest(spec: ItemSpec) -> str:
+    data = {
+        "type": spec.type,
+        "stem": spec.stem,
+        "difficulty": spec.difficulty,
+        "competencies": spec.competencies,
+        "module": spec.module,
+        "vignette": spec.vignette,
+        "options": [(o.text, o.correct, o.rationale) for o in spec.options],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+class BankWriter:
+    def __init__(self, course: CoursePage, spec: CourseSpec, competencies: dict, report):
+        self.course, self.spec, self.bank = course, spec, spec.bank
+        self.competencies = competencies
+        self.report = report
+        self.modules = {m.slug: m for m in ModulePage.objects.child_of(course)}
+
+    def write(self) -> None:
+        bank: QuestionBank = self.bank
+        vignettes = {}
+        for code, fields in bank.vignettes.items():
+            vignettes[code], _ = Vignette.objects.update_or_create(
+                code=code,
+                defaults={"course": self.course, "title": fields["title"], "text": fields["text"]},
+            )
+        existing = {
+            item.code: item
+            for item in Item.objects.filter(code__in=[i.id for i in bank.items]).select_related(
+                "current_version"
+            )
+        }
+        for order, spec in enumerate(bank.items):
+            self._item(spec, order, existing.get(spec.id), vignettes)
+        gone = Item.objects.filter(course=self.course, retired=False).exclude(
+            code__in=[i.id for i in bank.items]
+        )
+        for code in gone.values_list("code", flat=True):
+            self.report.not_in_files.append(f"item {code} (retired)")
+        gone.update(retired=True)
+        self._assessments()
+
+    def _item(self, spec: ItemSpec, order: int, item: Item | None, vignettes: dict) -> None:
+        digest = item_digest(spec)
+        if item is not None and item.source_digest == digest and item.sort_order == order:
+            return
+        options = [
+            {
+                "id": option_id(spec.id, o.text),
+                "text": o.text,
+                "correct": o.correct,
+                "rationale": o.rationale,
+            }
+            for o in spec.options
+        ]
+        created = item is None
+        item = item or Item(code=spec.id)
+        item.course = self.course
+        item.module = self.modules.get(spec.module) if spec.module else None
+        item.vignette = vignettes.get(spec.vignette) if spec.vignette else None
+        item.kind = spec.type
+        item.difficulty = spec.difficulty
+        item.sort_order = order
+        item.retired = False
+        item.source_digest = digest
+        item.save()
+        item.competencies.set([self.competencies[code] for code in spec.competencies])
+        version = item.current_version
+        if version is None or (version.stem, version.options) != (spec.stem, options):
+            answered = (
+                version is not None and Response.objects.filter(item_version=version).exists()
+            )
+            if version is None or answered:
+                number = version.number + 1 if version else 1
+                version = ItemVersion.objects.create(
+                    item=item, number=number, stem=spec.stem, options=options
+                )
+                item.current_version = version
+                item.save(update_fields=["current_version"])
+            else:
+                version.stem, version.options = spec.stem, options
+                version.save(update_fields=["stem", "options"])
+        (self.report.created if created else self.report.updated).append(f"item {spec.id}")
+
+    def _assessments(self) -> None:
+        exam_rules = self.bank.exam
+        Assessment.objects.update_or_create(
+            course=self.course,
+            kind=AssessmentKind.EXAM,
+            defaults={
+                "title": f"Course exam: {self.course.title}",
+                "passing_score": exam_rules["passing_score"],
+                "items_per_competency": exam_rules["items_per_competency"],
+                "max_attempts": exam_rules["max_attempts"],
+                "cooldown_minutes": exam_rules["cooldown_minutes"],
+                "time_limit_minutes": exam_rules["time_limit_minutes"],
+                "feedback": exam_rules["feedback"],
+                "shuffle_options": True,
+            },
+        )
+        checked = {item.module for item in self.bank.items if item.module}
+        for slug in checked:
+            module = self.modules[slug]
+            Assessment.objects.update_or_create(
+                module=module,
+                defaults={
+                    "kind": AssessmentKind.KNOWLEDGE_CHECK,
+                    "course": self.course,
+                    "title": f"Knowledge check: {module.title}",
+                    "passing_score": 80,
+                    "items_per_competency": None,
+                    "max_attempts": None,
+                    "cooldown_minutes": 0,
+                    "time_limit_minutes": None,
+                    "feedback": FeedbackPolicy.FULL,
+                    "shuffle_options": False,
+                },
+            )

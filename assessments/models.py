@@ -1,0 +1,307 @@
+"""Competencies, question banks, assessments and attempts.
+
+An item's wording and answer key live in `ItemVersion`, never edited once a learner has answered
+it: an attempt points at the versions it drew, so a later edit never changes a graded attempt.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+from courses.models import CoursePage, ModulePage
+
+
+class CompetencyDomain(index.Indexed, models.Model):
+    code = models.SlugField(max_length=60, unique=True, help_text="Stable id, e.g. 'sdm'.")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveIntegerField(default=0, editable=False)
+
+    panels = [FieldPanel("code", read_only=True), FieldPanel("name"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.FilterField("code")]
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competency(index.Indexed, models.Model):
+    code = models.CharField(
+        max_length=120, unique=True, help_text="Stable id, e.g. 'sdm.elicit-goals'."
+    )
+    domain = models.ForeignKey(
+        CompetencyDomain, on_delete=models.PROTECT, related_name="competencies"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    retired = models.BooleanField(
+        default=False, help_text="Retired competencies keep their evidence but take no new items."
+    )
+    sort_order = models.PositiveIntegerField(default=0, editable=False)
+
+    panels = [
+        FieldPanel("code", read_only=True),
+        FieldPanel("domain"),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("retired"),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("code")]
+
+    class Meta:
+        ordering = ["domain__sort_order", "sort_order"]
+        verbose_name_plural = "competencies"
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+
+class CourseCompetency(models.Model):
+    """The competencies a course teaches (course.yaml `competencies`)."""
+
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["course", "competency"], name="course_competency_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} teaches {self.competency_id}"
+
+
+class Vignette(models.Model):
+    """A case whose text several items share."""
+
+    code = models.SlugField(max_length=120, unique=True)
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ItemKind(models.TextChoices):
+    SINGLE_CHOICE = "single_choice", "Single choice"
+    MULTIPLE_RESPONSE = "multiple_response", "Multiple response"
+    TRUE_FALSE = "true_false", "True or false"
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", "Easy"
+    MEDIUM = "medium", "Medium"
+    HARD = "hard", "Hard"
+
+
+class Item(models.Model):
+    code = models.SlugField(max_length=120, unique=True)
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    module = models.ForeignKey(
+        ModulePage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The module whose knowledge check includes this item.",
+    )
+    vignette = models.ForeignKey(
+        Vignette, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
+    kind = models.CharField(max_length=20, choices=ItemKind.choices)
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
+    competencies = models.ManyToManyField(Competency, related_name="items")
+    current_version = models.ForeignKey(
+        "ItemVersion", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sort_order = models.PositiveIntegerField(default=0)
+    retired = models.BooleanField(
+        default=False, help_text="No longer in the question bank: never drawn again."
+    )
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["course_id", "sort_order"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ItemVersion(models.Model):
+    """What a learner saw: stem and options, with the key and rationales that stay server-side.
+
+    `options` is a list of {"id", "text", "correct", "rationale"}; option ids are stable across
+    versions when the text is unchanged, so item analysis can follow an option.
+    """
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    stem = models.TextField()
+    options = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="item_version_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} v{self.number}"
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(option["id"] for option in self.options if option["correct"])
+
+
+class AssessmentKind(models.TextChoices):
+    KNOWLEDGE_CHECK = "knowledge_check", "Module knowledge check"
+    EXAM = "exam", "Course exam"
+
+
+class FeedbackPolicy(models.TextChoices):
+    FULL = "full", "Score, answers and every rationale after submitting"
+    SCORE_THEN_FULL_ON_PASS = "score_then_full_on_pass", "Score only, rationales once passed"
+    SCORE_ONLY = "score_only", "Score only"
+
+
+class Assessment(models.Model):
+    """A knowledge check (formative, one per module) or an exam (summative, one per course)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=AssessmentKind.choices)
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    module = models.OneToOneField(
+        ModulePage, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    passing_score = models.PositiveSmallIntegerField(
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Percent of items answered correctly.",
+    )
+    items_per_competency = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Exams: items drawn at random per competency. Empty: every item.",
+    )
+    max_attempts = models.PositiveSmallIntegerField(null=True, blank=True)
+    cooldown_minutes = models.PositiveIntegerField(default=0)
+    time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    feedback = models.CharField(
+        max_length=30, choices=FeedbackPolicy.choices, default=FeedbackPolicy.FULL
+    )
+    shuffle_options = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course"],
+                condition=models.Q(kind="exam"),
+                name="one_exam_per_course",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="exam", module__isnull=True)
+                | models.Q(kind="knowledge_check", module__isnull=False),
+                name="knowledge_checks_belong_to_a_module",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_exam(self) -> bool:
+        return self.kind == AssessmentKind.EXAM
+
+
+class AttemptStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Attempt(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=20, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # Frozen at start: [{"version": ItemVersion pk, "options": [option ids in display order]}].
+    drawn = models.JSONField()
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "user", "number"], name="attempt_number_once"
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "user"],
+                condition=models.Q(status="in_progress"),
+                name="one_open_attempt",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} attempt {self.number} at {self.assessment}"
+
+    @property
+    def version_ids(self) -> list[int]:
+        return [entry["version"] for entry in self.drawn]
+
+
+class Response(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    item_version = models.ForeignKey(ItemVersion, on_delete=models.PROTECT, related_name="+")
+    selected = models.JSONField(default=list)  # option ids
+    correct = models.BooleanField(null=True)  # set when graded
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "item_version"], name="one_response_per_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.item_version_id}"
+
+
+class CompetencyEvidence(models.Model):
+    """What a graded attempt showed about one competency: items answered and correct."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="competency_evidence"
+    )
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="evidence")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="evidence")
+    answered = models.PositiveIntegerField()
+    correct = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "competency"], name="evidence_once_per_attempt"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.competency_id}: {self.correct}/{self.answered}"

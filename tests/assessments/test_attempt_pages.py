@@ -1,0 +1,176 @@
+"""The attempt pages and the autosave API: the answer key never reaches the browser before
+grading, bad input gets a reason, and nobody sees another person's attempt."""
+
+import json
+
+from django.urls import reverse
+
+import pytest
+
+from assessments.models import Attempt, FeedbackPolicy, Response
+from tests.assessments.factories import build_item, exam, knowledge_check, option
+from tests.courses.factories import build_course
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def course(db):
+    return build_course("pages", modules=1, lessons=1)
+
+
+@pytest.fixture
+def items(course):
+    module = course.get_children().first().specific
+    return [build_item(course, code=f"pg-{n}", module=module) for n in range(3)]
+
+
+@pytest.fixture
+def check(course, items):
+    return knowledge_check(course, course.get_children().first().specific)
+
+
+@pytest.fixture
+def signed_in(client, learner):
+    client.force_login(learner)
+    return client
+
+
+def secrets_of(items) -> list[str]:
+    """Everything that would give the key away: rationales, and the key's own field."""
+    rationales = [o["rationale"] for item in items for o in item.current_version.options]
+    return [*rationales, '"correct"', "is-correct"]
+
+
+def page(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+class AnswerKeyTests:
+    def test_no_page_or_response_before_grading_holds_the_key(self, signed_in, check, items):
+        detail = page(signed_in.get(reverse("assessments:detail", args=[check.pk])))
+        response = signed_in.post(reverse("assessments:detail", args=[check.pk]))
+        attempt = Attempt.objects.get()
+        assert response.url == reverse("assessments:take", args=[attempt.pk])
+        take = page(signed_in.get(response.url))
+        saved = signed_in.post(
+            reverse("assessments:answers", args=[attempt.pk]),
+            json.dumps({"answers": {str(items[0].current_version_id): [option(items[0], "B")]}}),
+            content_type="application/json",
+        )
+        assert saved.json() == {"saved": 1}
+        for body in (detail, take, saved.content.decode()):
+            for secret in secrets_of(items):
+                assert secret not in body
+        # The options are there, as ids and text only.
+        assert f'value="{option(items[0], "A")}"' in take
+        assert "Option A of pg-0" in take
+
+    def test_after_grading_the_full_policy_shows_every_rationale(self, signed_in, check, items):
+        signed_in.post(reverse("assessments:detail", args=[check.pk]))
+        attempt = Attempt.objects.get()
+        response = signed_in.post(
+            reverse("assessments:take", args=[attempt.pk]),
+            {f"q-{items[0].current_version_id}": option(items[0], "A"), "action": "submit"},
+        )
+        assert response.url == reverse("assessments:result", args=[attempt.pk])
+        result = page(signed_in.get(response.url))
+        assert "33.33%" in result
+        for rationale in secrets_of(items)[:-2]:
+            assert rationale in result
+
+    def test_score_only_until_passed_keeps_the_rationales_back(self, signed_in, course, items):
+        assessment = exam(course, feedback=FeedbackPolicy.SCORE_THEN_FULL_ON_PASS)
+        signed_in.post(reverse("assessments:detail", args=[assessment.pk]))
+        attempt = Attempt.objects.get()
+        signed_in.post(reverse("assessments:take", args=[attempt.pk]), {"action": "submit"})
+        result = page(signed_in.get(reverse("assessments:result", args=[attempt.pk])))
+        assert "0%" in result
+        assert "shown once you pass" in result
+        for secret in secrets_of(items):
+            assert secret not in result
+
+
+@pytest.mark.django_db
+class AttemptPageInputTests:
+    @pytest.fixture
+    def attempt(self, signed_in, check):
+        signed_in.post(reverse("assessments:detail", args=[check.pk]))
+        return Attempt.objects.get()
+
+    def autosave(self, client, attempt, body, **extra):
+        return client.post(
+            reverse("assessments:answers", args=[attempt.pk]),
+            body,
+            content_type="application/json",
+            **extra,
+        )
+
+    def test_autosave_rejects_bad_json_and_foreign_options_with_a_reason(
+        self, signed_in, attempt, items
+    ):
+        response = self.autosave(signed_in, attempt, "{not json")
+        assert response.status_code == 400
+        assert "JSON" in response.json()["error"]
+        foreign = {"answers": {str(items[0].current_version_id): [option(items[1], "A")]}}
+        response = self.autosave(signed_in, attempt, json.dumps(foreign))
+        assert response.status_code == 400
+        assert response.json() == {
+            "error": "An answer names an option that does not belong to its question."
+        }
+        assert not Response.objects.exists()
+
+    def test_autosave_after_submitting_is_a_conflict(self, signed_in, attempt, items):
+        signed_in.post(reverse("assessments:take", args=[attempt.pk]), {"action": "submit"})
+        body = {"answers": {str(items[0].current_version_id): [option(items[0], "A")]}}
+        response = self.autosave(signed_in, attempt, json.dumps(body))
+        assert response.status_code == 409
+        assert "submitted" in response.json()["error"]
+
+    def test_a_form_answer_for_a_question_not_in_the_attempt_is_refused(self, signed_in, attempt):
+        response = signed_in.post(
+            reverse("assessments:take", args=[attempt.pk]),
+            {"q-424242": "x", "action": "save"},
+            follow=True,
+        )
+        assert "Question 424242 is not part of this attempt." in page(response)
+        assert not Response.objects.exists()
+
+    def test_saving_from_the_form_keeps_the_answers_for_later(self, signed_in, attempt, items):
+        version = items[0].current_version_id
+        signed_in.post(
+            reverse("assessments:take", args=[attempt.pk]),
+            {f"q-{version}": option(items[0], "B"), "action": "save"},
+        )
+        take = page(signed_in.get(reverse("assessments:take", args=[attempt.pk])))
+        assert f'value="{option(items[0], "B")}" checked' in take
+
+    def test_another_persons_attempt_is_not_found(self, client, attempt):
+        client.force_login(UserFactory())
+        for name in ("take", "result"):
+            assert client.get(reverse(f"assessments:{name}", args=[attempt.pk])).status_code == 404
+        response = self.autosave(client, attempt, json.dumps({"answers": {}}))
+        assert response.status_code == 404
+
+    def test_signed_out_visitors_are_sent_to_sign_in(self, client, check):
+        response = client.get(reverse("assessments:detail", args=[check.pk]))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+
+    def test_starting_during_a_cool_down_says_when_to_come_back(self, signed_in, course, items):
+        assessment = exam(course, cooldown_minutes=120)
+        signed_in.post(reverse("assessments:detail", args=[assessment.pk]))
+        attempt = Attempt.objects.get()
+        signed_in.post(reverse("assessments:take", args=[attempt.pk]), {"action": "submit"})
+        response = signed_in.post(reverse("assessments:detail", args=[assessment.pk]), follow=True)
+        assert "You can try again from" in page(response)
+        assert Attempt.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_module_and_course_pages_link_to_their_assessments(signed_in, course, check, items):
+    exam_ = exam(course)
+    module = course.get_children().first().specific
+    assert reverse("assessments:detail", args=[check.pk]) in page(signed_in.get(module.url))
+    assert reverse("assessments:detail", args=[exam_.pk]) in page(signed_in.get(course.url))
