@@ -49,9 +49,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.LEARNER: [],
     Role.AUTHOR: ["wagtailadmin.access_admin"],
     Role.CLINICAL_REVIEWER: ["wagtailadmin.access_admin"],
-    Role.SUPERVISOR: [],
+    Role.SUPERVISOR: ["assessments.attest_practicelog", "assessments.observe_competency"],
     Role.BOARD_VERIFIER: [],
-    Role.ADMINISTRATOR: ["wagtailadmin.access_admin", *_USER_ADMIN],
+    Role.ADMINISTRATOR: [
+        "wagtailadmin.access_admin",
+        *_USER_ADMIN,
+        "assessments.review_externaltraining",
+    ],
 }
 
 

@@ -19,13 +19,14 @@ from assessments.models import (
     FeedbackPolicy,
     Item,
     ItemVersion,
+    ProgramCompetency,
     Response,
     Vignette,
 )
 from courses.curriculum.competencies import Framework
 from courses.curriculum.items import ItemSpec, QuestionBank
 from courses.curriculum.plan import CourseSpec, CurriculumPlan
-from courses.models import CoursePage, ModulePage
+from courses.models import CoursePage, ModulePage, ProgramPage
 
 
 def curriculum_assessments_write(*, plan: CurriculumPlan, courses: dict, report) -> None:
@@ -41,6 +42,16 @@ def curriculum_assessments_write(*, plan: CurriculumPlan, courses: dict, report)
             CourseCompetency.objects.get_or_create(course=course, competency=competencies[code])
         if spec.bank is not None:
             BankWriter(course, spec, competencies, report).write()
+    programs = {
+        p.slug: p for p in ProgramPage.objects.filter(slug__in=[s.slug for s in plan.programs])
+    }
+    for spec in plan.programs:
+        program = programs[spec.slug]
+        ProgramCompetency.objects.filter(program=program).exclude(
+            competency__code__in=spec.observed_competencies
+        ).delete()
+        for code in spec.observed_competencies:
+            ProgramCompetency.objects.get_or_create(program=program, competency=competencies[code])
 
 
 def framework_write(framework: Framework, report) -> None:

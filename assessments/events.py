@@ -17,3 +17,6 @@ attempt_passed = Signal()
 
 # attempt: Attempt (graded, below the passing score)
 attempt_failed = Signal()
+
+# sender=PracticeLog; log: PracticeLog (just attested by its supervisor)
+practice_attested = Signal()

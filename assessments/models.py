@@ -305,3 +305,152 @@ class CompetencyEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.competency_id}: {self.correct}/{self.answered}"
+
+
+# --- Supervised practice, external training and observed competencies (peer certification) ---
+
+
+def private_storage():
+    """Evidence files are personal records: kept outside MEDIA_ROOT, served only by a view that
+    checks who is asking."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+class ReviewStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned with a comment"
+
+
+HOURS = {"max_digits": 5, "decimal_places": 2}
+
+
+class PracticeLog(models.Model):
+    """Supervised practice a learner records; only hours the named supervisor attests count."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_logs"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervised_logs"
+    )
+    date = models.DateField()
+    hours = models.DecimalField(**HOURS)
+    setting = models.CharField(max_length=200)
+    activities = models.TextField()
+    competencies = models.ManyToManyField(Competency, blank=True, related_name="+")
+    status = models.CharField(
+        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
+    )
+    supervisor_comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        permissions = [("attest_practicelog", "Can attest supervised practice named to them")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(learner=models.F("supervisor")),
+                name="practice_not_self_supervised",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0, hours__lte=24), name="practice_hours_in_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} {self.date}: {self.hours} h"
+
+
+class ExternalTraining(models.Model):
+    """Training taken elsewhere; approved hours count toward a program's training hours."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_training"
+    )
+    title = models.CharField(max_length=300)
+    provider = models.CharField(max_length=300)
+    completed_on = models.DateField()
+    hours = models.DecimalField(**HOURS)
+    person_centered = models.BooleanField(
+        default=False, help_text="The training was in person-centered services."
+    )
+    evidence = models.FileField(upload_to="training-evidence/%Y/%m/", storage=private_storage)
+    status = models.CharField(
+        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewer_comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on"]
+        permissions = [("review_externaltraining", "Can approve training taken elsewhere")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="training_hours_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.hours} h)"
+
+
+class Rating(models.TextChoices):
+    NOT_YET = "not_yet", "Not yet demonstrated"
+    DEVELOPING = "developing", "Developing"
+    COMPETENT = "competent", "Competent"
+
+
+class Observation(models.Model):
+    """A supervisor's rating of a competency they watched the learner practise."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="observations"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="observations_made"
+    )
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    observed_on = models.DateField()
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    comment = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-observed_on"]
+        permissions = [("observe_competency", "Can record observed competencies")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(learner=models.F("supervisor")),
+                name="observation_not_of_oneself",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} {self.competency_id}: {self.rating}"
+
+
+class ProgramCompetency(models.Model):
+    """Competencies a certification program requires to be observed as competent."""
+
+    program = models.ForeignKey("courses.ProgramPage", on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "competency"], name="program_competency_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} observes {self.competency_id}"

@@ -1,7 +1,20 @@
 """The assessment section of course pages (the exam) and module pages (the knowledge check)."""
 
 from assessments.models import Assessment, AssessmentKind, Attempt
-from courses.models import CoursePage, ModulePage
+from assessments.requirements import program_status
+from courses.models import CoursePage, Enrolment, ModulePage, ProgramPage
+
+
+def program_requirements_section(*, request, page) -> dict | None:
+    """On a program page, for an enrolled learner: every requirement, what is done and left."""
+    if not isinstance(page, ProgramPage) or not request.user.is_authenticated:
+        return None
+    if not Enrolment.objects.filter(user=request.user, program=page).exists():
+        return None
+    return {
+        "template": "assessments/includes/program_requirements.html",
+        "status": program_status(user=request.user, program=page),
+    }
 
 
 def assessment_section(*, request, page) -> dict | None:

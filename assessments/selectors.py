@@ -4,8 +4,23 @@ the frozen attempt, and holds no answer key: option ids and texts only."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from assessments.models import Attempt, AttemptStatus, ItemVersion, Response
+from django.db.models import Count, Q, Sum
+
+from assessments.models import (
+    Attempt,
+    AttemptStatus,
+    Competency,
+    CompetencyDomain,
+    CompetencyEvidence,
+    ExternalTraining,
+    ItemVersion,
+    Observation,
+    PracticeLog,
+    Response,
+    ReviewStatus,
+)
 
 
 @dataclass
@@ -81,3 +96,71 @@ def attempt_items(*, attempt: Attempt, with_feedback: bool = False) -> list[Show
 
 def attempts_of(*, user, assessment) -> list[Attempt]:
     return list(Attempt.objects.filter(user=user, assessment=assessment).order_by("number"))
+
+
+def practice_totals(*, user) -> dict[str, Decimal]:
+    logs = PracticeLog.objects.filter(learner=user).aggregate(
+        attested=Sum("hours", filter=Q(status=ReviewStatus.APPROVED)),
+        waiting=Sum("hours", filter=Q(status=ReviewStatus.SUBMITTED)),
+    )
+    training = ExternalTraining.objects.filter(learner=user).aggregate(
+        approved=Sum("hours", filter=Q(status=ReviewStatus.APPROVED)),
+        person_centered=Sum("hours", filter=Q(status=ReviewStatus.APPROVED, person_centered=True)),
+    )
+    return {key: value or Decimal(0) for key, value in {**logs, **training}.items()}
+
+
+@dataclass
+class CompetencyRow:
+    competency: Competency
+    items_answered: int = 0
+    items_correct: int = 0
+    exams_passed: int = 0
+    observations: list = field(default_factory=list)
+    practice_hours: Decimal = Decimal(0)
+
+
+def competency_evidence(*, user) -> list[tuple[CompetencyDomain, list[CompetencyRow]]]:
+    """Per competency: items answered and correct, exams passed that assessed it, supervisors'
+    observations, and attested practice hours that practised it. A fixed number of queries."""
+    rows = {
+        c.pk: CompetencyRow(c)
+        for c in Competency.objects.filter(retired=False).select_related("domain")
+    }
+    answered = (
+        CompetencyEvidence.objects.filter(user=user)
+        .values("competency_id")
+        .annotate(answered=Sum("answered"), correct=Sum("correct"))
+    )
+    for entry in answered:
+        if entry["competency_id"] in rows:
+            row = rows[entry["competency_id"]]
+            row.items_answered, row.items_correct = entry["answered"], entry["correct"]
+    exams = (
+        CompetencyEvidence.objects.filter(
+            user=user, attempt__passed=True, attempt__assessment__kind="exam"
+        )
+        .values("competency_id")
+        .annotate(n=Count("attempt", distinct=True))
+    )
+    for entry in exams:
+        if entry["competency_id"] in rows:
+            rows[entry["competency_id"]].exams_passed = entry["n"]
+    for observation in Observation.objects.filter(learner=user).select_related("supervisor"):
+        if observation.competency_id in rows:
+            rows[observation.competency_id].observations.append(observation)
+    practised = (
+        PracticeLog.competencies.through.objects.filter(
+            practicelog__learner=user, practicelog__status=ReviewStatus.APPROVED
+        )
+        .values("competency_id")
+        .annotate(hours=Sum("practicelog__hours"))
+    )
+    for entry in practised:
+        if entry["competency_id"] in rows:
+            rows[entry["competency_id"]].practice_hours = entry["hours"]
+    domains: dict[int, tuple[CompetencyDomain, list[CompetencyRow]]] = {}
+    for row in rows.values():
+        domain = row.competency.domain
+        domains.setdefault(domain.pk, (domain, []))[1].append(row)
+    return list(domains.values())

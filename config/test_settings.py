@@ -4,6 +4,8 @@ Everything else is config/settings.py unchanged, so tests exercise the real conf
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -22,3 +24,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files straight from the app folders, as DEBUG does; no collectstatic in tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Uploaded evidence files go to a throw-away folder, never into the checkout.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="recovery-learning-private-"))

@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/profile/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("assessments/", include("assessments.urls")),
+    path("practice/", include("assessments.practice_urls")),
     path("", include("courses.urls")),
 ]
 

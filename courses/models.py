@@ -204,6 +204,7 @@ class ProgramPage(Page, FileSourced):
         courses = selectors.program_courses(program=self)
         context["crumbs"] = selectors.breadcrumb(page=self)
         context["courses"] = courses
+        context["sections"] = sections_for(request=request, page=self)
         context["total_ce_hours"] = sum((course.ce_hours for course in courses), Decimal(0))
         context["total_minutes"] = sum(course.estimated_minutes for course in courses)
         return context

@@ -70,6 +70,7 @@ class ProgramSpec:
     requirements: str
     courses: list[str]
     digest: str
+    observed_competencies: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -244,10 +245,10 @@ class PlanReader:
         self.plan.courses.append(course)
         self.docs[doc.path] = doc
 
-    def _competency_ids(self, doc: YamlDoc, data: dict) -> list[str]:
-        value = data.get("competencies") or []
+    def _competency_ids(self, doc: YamlDoc, data: dict, key: str = "competencies") -> list[str]:
+        value = data.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            doc.error("'competencies' must be a list of competency ids", "competencies")
+            doc.error(f"'{key}' must be a list of competency ids", key)
             return []
         return value
 
@@ -344,6 +345,7 @@ class PlanReader:
             "renewal_ce_hours_per_year",
             "requirements",
             "courses",
+            "observed_competencies",
         }
         self._unknown_keys(doc, data, allowed)
         if not SLUG.match(file.stem):
@@ -368,6 +370,7 @@ class PlanReader:
                 requirements=doc.text(data, "requirements", required=False),
                 courses=courses,
                 digest=digest(file.read_text(encoding="utf-8")),
+                observed_competencies=self._competency_ids(doc, data, "observed_competencies"),
             )
         )
         self.docs[doc.path] = doc
@@ -423,6 +426,8 @@ class PlanReader:
                 elif known[competency_id].retired:
                     doc.error(f"competency '{competency_id}' is retired", *at, index)
 
+        for program in self.plan.programs:
+            check(self.docs[program.path], program.observed_competencies, "observed_competencies")
         owners: dict[str, str] = {}  # item or vignette id -> file that defines it
         for course in self.plan.courses:
             check(self.docs[course.path], course.competencies, "competencies")

@@ -1,0 +1,195 @@
+"""Pages for supervised practice: the learner's record, the supervisor's queue, staff review of
+training taken elsewhere, and the learner's competency evidence."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Case, IntegerField, Value, When
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments import practice, selectors
+from assessments.forms import DecisionForm, ExternalTrainingForm, ObservationForm, PracticeLogForm
+from assessments.models import ExternalTraining, Observation, PracticeLog, ReviewStatus
+
+PENDING_FIRST = Case(
+    When(status=ReviewStatus.SUBMITTED, then=Value(0)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
+
+
+def _home(request, log_form=None, training_form=None, status=200):
+    user = request.user
+    return render(
+        request,
+        "assessments/practice/home.html",
+        {
+            "log_form": log_form or PracticeLogForm(),
+            "training_form": training_form or ExternalTrainingForm(),
+            "logs": PracticeLog.objects.filter(learner=user).select_related("supervisor"),
+            "training": ExternalTraining.objects.filter(learner=user),
+            "observations": Observation.objects.filter(learner=user).select_related(
+                "competency", "supervisor"
+            ),
+            "totals": selectors.practice_totals(user=user),
+        },
+        status=status,
+    )
+
+
+@login_required
+def practice_home(request):
+    return _home(request)
+
+
+@login_required
+@require_POST
+def practice_log_create(request):
+    form = PracticeLogForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            practice.practice_log_record(
+                learner=request.user,
+                supervisor_email=data["supervisor_email"],
+                date=data["date"],
+                hours=data["hours"],
+                setting=data["setting"],
+                activities=data["activities"],
+                competency_codes=data["competencies"],
+            )
+        except practice.PracticeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Your practice is recorded and sent to your supervisor.")
+            return redirect("practice:home")
+    return _home(request, log_form=form, status=400)
+
+
+@login_required
+@require_POST
+def external_training_create(request):
+    form = ExternalTrainingForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            practice.external_training_record(learner=request.user, **data)
+        except practice.PracticeRefused as refused:
+            form.add_error("evidence" if "evidence" in str(refused) else None, str(refused))
+        else:
+            messages.success(request, "Your training is recorded and sent for approval.")
+            return redirect("practice:home")
+    return _home(request, training_form=form, status=400)
+
+
+@login_required
+def training_evidence(request, training_id: int):
+    training = get_object_or_404(ExternalTraining, pk=training_id)
+    allowed = training.learner_id == request.user.pk or request.user.has_perm(
+        "assessments.review_externaltraining"
+    )
+    if not allowed:
+        raise Http404("No such file.")
+    return FileResponse(training.evidence.open("rb"), as_attachment=True)
+
+
+@login_required
+@permission_required("assessments.attest_practicelog", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def supervision(request):
+    supervisor = request.user
+    supervisees = list(practice.supervisees_of(supervisor))
+    observation_form = ObservationForm(supervisees=supervisees)
+    status = 200
+    if request.method == "POST" and request.POST.get("form") == "observation":
+        observation_form = ObservationForm(request.POST, supervisees=supervisees)
+        if observation_form.is_valid():
+            data = observation_form.cleaned_data
+            learner = next(p for p in supervisees if str(p.public_id) == data["learner"])
+            try:
+                practice.observation_record(
+                    supervisor=supervisor,
+                    learner=learner,
+                    competency_code=data["competency"],
+                    observed_on=data["observed_on"],
+                    rating=data["rating"],
+                    comment=data["comment"],
+                )
+            except practice.PracticeRefused as refused:
+                observation_form.add_error(None, str(refused))
+            else:
+                messages.success(request, "The observation is recorded.")
+                return redirect("practice:supervision")
+        status = 400
+    logs = (
+        PracticeLog.objects.filter(supervisor=supervisor)  # only logs that name this supervisor
+        .select_related("learner")
+        .prefetch_related("competencies")
+        .order_by(PENDING_FIRST, "-date")
+    )
+    return render(
+        request,
+        "assessments/practice/supervision.html",
+        {"logs": logs, "observation_form": observation_form, "has_supervisees": supervisees},
+        status=status,
+    )
+
+
+@login_required
+@permission_required("assessments.attest_practicelog", raise_exception=True)
+@require_POST
+def practice_log_decide(request, log_id: int):
+    # A log that does not name this supervisor does not exist for them.
+    log = get_object_or_404(PracticeLog, pk=log_id, supervisor=request.user)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether to attest or return the log.")
+        return redirect("practice:supervision")
+    try:
+        practice.practice_log_decide(
+            log=log,
+            supervisor=request.user,
+            attest=form.cleaned_data["decision"] == "approve",
+            comment=form.cleaned_data["comment"],
+        )
+    except practice.PracticeRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"The log of {log.date:%d %B %Y} is updated.")
+    return redirect("practice:supervision")
+
+
+@login_required
+@permission_required("assessments.review_externaltraining", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def training_review(request):
+    if request.method == "POST":
+        training = get_object_or_404(ExternalTraining, pk=request.POST.get("training"))
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                practice.external_training_decide(
+                    training=training,
+                    reviewer=request.user,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    comment=form.cleaned_data["comment"],
+                )
+            except practice.PracticeRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, f"“{training.title}” is updated.")
+        return redirect("practice:training_review")
+    records = ExternalTraining.objects.select_related("learner").order_by(
+        PENDING_FIRST, "-created_at"
+    )
+    return render(request, "assessments/practice/training_review.html", {"records": records})
+
+
+@login_required
+def competencies(request):
+    return render(
+        request,
+        "assessments/competencies.html",
+        {"domains": selectors.competency_evidence(user=request.user)},
+    )

@@ -1,0 +1,372 @@
+"""Supervised practice, training taken elsewhere, observations, and the program requirements
+they count toward."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from accounts.roles import Role
+from assessments.models import (
+    ExternalTraining,
+    Observation,
+    PracticeLog,
+    ProgramCompetency,
+    ReviewStatus,
+)
+from assessments.practice import PracticeRefused, practice_log_decide, practice_log_record
+from assessments.requirements import program_status
+from courses.models import Enrolment, ProgramCourse, ProgramIndexPage, ProgramPage
+from tests.assessments.factories import competencies
+from tests.courses.factories import build_course
+from tests.factories import UserFactory, totp_enable
+
+PDF = b"%PDF-1.4\n% evidence\n"
+TODAY = timezone.localdate()
+
+
+def staff(role: Role):
+    user = UserFactory(roles=[role])
+    totp_enable(user)
+    return user
+
+
+@pytest.fixture
+def supervisor(db):
+    return staff(Role.SUPERVISOR)
+
+
+@pytest.fixture
+def program(db, home_page):
+    course = build_course("peer-101", modules=1, lessons=1, ce_hours="3")
+    index = home_page.add_child(instance=ProgramIndexPage(title="Programs", slug="programs"))
+    program = index.add_child(
+        instance=ProgramPage(
+            title="Peer certification",
+            slug="peer-cert",
+            summary="For peers.",
+            audience="Peers",
+            credential_name="Peer certificate",
+            training_hours_required=Decimal(10),
+            person_centered_hours_required=Decimal(5),
+            supervised_hours_required=Decimal(6),
+        )
+    )
+    ProgramCourse.objects.create(program=program, course=course, sort_order=0)
+    [competency] = competencies("peer.role-and-boundaries")
+    ProgramCompetency.objects.create(program=program, competency=competency)
+    return program
+
+
+def log_form(supervisor, **changes) -> dict:
+    return {
+        "supervisor_email": supervisor.email,
+        "date": TODAY.isoformat(),
+        "hours": "4",
+        "setting": "Peer-run respite",
+        "activities": "Co-facilitated a WRAP group.",
+        **changes,
+    }
+
+
+@pytest.mark.django_db
+class PracticeLogTests:
+    def test_learner_logs_supervisor_attests_and_the_program_counts_the_hours(
+        self, client, learner, supervisor, program
+    ):
+        client.force_login(learner)
+        response = client.post(reverse("practice:log_create"), log_form(supervisor))
+        assert response.status_code == 302
+        log = PracticeLog.objects.get()
+        assert (log.learner, log.supervisor, log.status) == (learner, supervisor, "submitted")
+        # Waiting hours do not count.
+        supervised = {r.key: r for r in program_status(user=learner, program=program).requirements}
+        assert supervised["supervised_hours"].done == 0
+
+        client.force_login(supervisor)
+        queue = client.get(reverse("practice:supervision")).content.decode()
+        assert "Co-facilitated a WRAP group." in queue
+        client.post(reverse("practice:log_decide", args=[log.pk]), {"decision": "approve"})
+        log.refresh_from_db()
+        assert log.status == ReviewStatus.APPROVED
+
+        status = {r.key: r for r in program_status(user=learner, program=program).requirements}
+        assert (status["supervised_hours"].done, status["supervised_hours"].left) == (4, 2)
+        Enrolment.objects.create(user=learner, program=program)
+        client.force_login(learner)
+        page = client.get(program.url).content.decode()
+        assert "Supervised practice hours attested by a supervisor: 4 of 6 hours · 2 left" in page
+
+    @pytest.mark.parametrize(
+        "changes, message",
+        [
+            ({"hours": "0"}, "Ensure this value is greater than or equal to 0.25."),
+            ({"hours": "25"}, "Ensure this value is less than or equal to 24."),
+            ({"hours": "-3"}, "Ensure this value is greater than or equal to 0.25."),
+            (
+                {"date": (TODAY + datetime.timedelta(days=1)).isoformat()},
+                "The date is in the future.",
+            ),
+            ({"supervisor_email": "nobody@example.org"}, "No supervisor is registered"),
+        ],
+    )
+    def test_bad_entries_get_a_message_and_save_nothing(
+        self, client, learner, supervisor, changes, message
+    ):
+        client.force_login(learner)
+        response = client.post(reverse("practice:log_create"), log_form(supervisor, **changes))
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert not PracticeLog.objects.exists()
+
+    def test_a_learner_who_is_not_a_supervisor_cannot_be_named(self, client, learner):
+        client.force_login(learner)
+        other = UserFactory()
+        response = client.post(reverse("practice:log_create"), log_form(other))
+        assert "No supervisor is registered with that email address." in response.content.decode()
+
+    def test_more_than_24_hours_in_one_day_is_refused(self, client, learner, supervisor):
+        client.force_login(learner)
+        client.post(reverse("practice:log_create"), log_form(supervisor, hours="20"))
+        response = client.post(reverse("practice:log_create"), log_form(supervisor, hours="5"))
+        assert response.status_code == 400
+        assert "That would make 25 hours on" in response.content.decode()
+        assert PracticeLog.objects.count() == 1
+
+    def test_a_supervisor_cannot_supervise_or_attest_their_own_practice(self, supervisor):
+        with pytest.raises(PracticeRefused, match="cannot supervise your own practice"):
+            practice_log_record(
+                learner=supervisor,
+                supervisor_email=supervisor.email,
+                date=TODAY,
+                hours=Decimal(2),
+                setting="Ward",
+                activities="Visit",
+            )
+        other = staff(Role.SUPERVISOR)
+        log = practice_log_record(
+            learner=supervisor,
+            supervisor_email=other.email,
+            date=TODAY,
+            hours=Decimal(2),
+            setting="Ward",
+            activities="Visit",
+        )
+        with pytest.raises(PracticeRefused, match="You cannot attest your own hours."):
+            practice_log_decide(log=log, supervisor=supervisor, attest=True)
+        assert PracticeLog.objects.get().status == ReviewStatus.SUBMITTED
+
+    def test_a_supervisor_sees_and_decides_only_logs_that_name_them(
+        self, client, learner, supervisor
+    ):
+        other = staff(Role.SUPERVISOR)
+        log = practice_log_record(
+            learner=learner,
+            supervisor_email=other.email,
+            date=TODAY,
+            hours=Decimal(2),
+            setting="Clubhouse",
+            activities="Secret activity",
+        )
+        client.force_login(supervisor)
+        assert "Secret activity" not in client.get(reverse("practice:supervision")).content.decode()
+        response = client.post(
+            reverse("practice:log_decide", args=[log.pk]), {"decision": "approve"}
+        )
+        assert response.status_code == 404
+        assert PracticeLog.objects.get().status == ReviewStatus.SUBMITTED
+
+    def test_learners_cannot_open_the_supervision_queue(self, client, learner):
+        client.force_login(learner)
+        assert client.get(reverse("practice:supervision")).status_code == 403
+
+    def test_returning_a_log_needs_a_comment(self, client, learner, supervisor):
+        log = practice_log_record(
+            learner=learner,
+            supervisor_email=supervisor.email,
+            date=TODAY,
+            hours=Decimal(2),
+            setting="Clubhouse",
+            activities="Group",
+        )
+        client.force_login(supervisor)
+        response = client.post(
+            reverse("practice:log_decide", args=[log.pk]), {"decision": "return"}, follow=True
+        )
+        assert "Say what needs to change when you return a log." in response.content.decode()
+        client.post(
+            reverse("practice:log_decide", args=[log.pk]),
+            {"decision": "return", "comment": "Add the activities you led."},
+        )
+        log.refresh_from_db()
+        assert (log.status, log.supervisor_comment) == ("returned", "Add the activities you led.")
+
+
+def training_form(**changes) -> dict:
+    return {
+        "title": "Intentional Peer Support core training",
+        "provider": "A peer training provider",
+        "completed_on": TODAY.isoformat(),
+        "hours": "6",
+        "person_centered": "on",
+        "evidence": SimpleUploadedFile("certificate.pdf", PDF, "application/pdf"),
+        **changes,
+    }
+
+
+@pytest.mark.django_db
+class ExternalTrainingTests:
+    def test_approved_training_counts_toward_training_and_person_centered_hours(
+        self, client, learner, program
+    ):
+        client.force_login(learner)
+        assert client.post(reverse("practice:training_create"), training_form()).status_code == 302
+        training = ExternalTraining.objects.get()
+        assert training.evidence.read() == PDF
+        admin = staff(Role.ADMINISTRATOR)
+        client.force_login(admin)
+        client.post(
+            reverse("practice:training_review"), {"training": training.pk, "decision": "approve"}
+        )
+        status = {r.key: r for r in program_status(user=learner, program=program).requirements}
+        assert status["training_hours"].done == 6
+        assert status["person_centered_hours"].done == 6
+
+    @pytest.mark.parametrize(
+        "evidence, message",
+        [
+            (
+                SimpleUploadedFile("notes.pdf", b"just text, not a PDF", "application/pdf"),
+                "The evidence must be a PDF, PNG or JPEG file.",
+            ),
+            (
+                SimpleUploadedFile("run.exe", b"MZ\x90\x00", "application/octet-stream"),
+                "The evidence must be a PDF, PNG or JPEG file.",
+            ),
+            (
+                SimpleUploadedFile("big.pdf", PDF + b"0" * (5 * 1024 * 1024), "application/pdf"),
+                "The evidence file is larger than 5 MB.",
+            ),
+        ],
+    )
+    def test_evidence_of_the_wrong_type_or_size_is_refused(
+        self, client, learner, evidence, message
+    ):
+        client.force_login(learner)
+        response = client.post(
+            reverse("practice:training_create"), training_form(evidence=evidence)
+        )
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert not ExternalTraining.objects.exists()
+
+    def test_evidence_is_private_to_its_owner_and_program_staff(self, client, learner):
+        client.force_login(learner)
+        client.post(reverse("practice:training_create"), training_form())
+        url = reverse("practice:evidence", args=[ExternalTraining.objects.get().pk])
+        assert b"".join(client.get(url).streaming_content) == PDF
+        client.force_login(UserFactory())
+        assert client.get(url).status_code == 404
+        client.force_login(staff(Role.ADMINISTRATOR))
+        assert client.get(url).status_code == 200
+
+    def test_learners_cannot_approve_training(self, client, learner):
+        client.force_login(learner)
+        assert client.get(reverse("practice:training_review")).status_code == 403
+
+
+@pytest.mark.django_db
+class ObservationTests:
+    def test_an_observation_of_a_supervisee_counts_toward_observed_competencies(
+        self, client, learner, supervisor, program
+    ):
+        practice_log_record(
+            learner=learner,
+            supervisor_email=supervisor.email,
+            date=TODAY,
+            hours=Decimal(2),
+            setting="Respite",
+            activities="Support",
+        )
+        client.force_login(supervisor)
+        response = client.post(
+            reverse("practice:supervision"),
+            {
+                "form": "observation",
+                "learner": str(learner.public_id),
+                "competency": "peer.role-and-boundaries",
+                "observed_on": TODAY.isoformat(),
+                "rating": "competent",
+                "comment": "Explained options and referred the medication question on.",
+            },
+        )
+        assert response.status_code == 302
+        status = {r.key: r for r in program_status(user=learner, program=program).requirements}
+        assert status["observed_competencies"].met
+
+    def test_only_people_who_named_the_supervisor_can_be_observed(
+        self, client, learner, supervisor
+    ):
+        client.force_login(supervisor)
+        response = client.post(
+            reverse("practice:supervision"),
+            {
+                "form": "observation",
+                "learner": str(learner.public_id),
+                "competency": "peer.role-and-boundaries",
+                "observed_on": TODAY.isoformat(),
+                "rating": "competent",
+                "comment": "Seen.",
+            },
+        )
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.content.decode()
+        assert not Observation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_program_status_runs_a_fixed_number_of_queries(learner, program, django_assert_num_queries):
+    with django_assert_num_queries(8):
+        status = program_status(user=learner, program=program)
+    assert [r.key for r in status.requirements] == [
+        "courses",
+        "training_hours",
+        "person_centered_hours",
+        "supervised_hours",
+        "observed_competencies",
+    ]
+    assert not status.met
+
+
+@pytest.mark.django_db
+def test_competency_page_shows_observations_and_attested_practice(client, learner, supervisor):
+    [competency] = competencies("peer.role-and-boundaries")
+    log = practice_log_record(
+        learner=learner,
+        supervisor_email=supervisor.email,
+        date=TODAY,
+        hours=Decimal("3.5"),
+        setting="Respite",
+        activities="Support",
+        competency_codes=["peer.role-and-boundaries"],
+    )
+    practice_log_decide(log=log, supervisor=supervisor, attest=True)
+    Observation.objects.create(
+        learner=learner,
+        supervisor=supervisor,
+        competency=competency,
+        observed_on=TODAY,
+        rating="developing",
+        comment="Good start.",
+    )
+    client.force_login(learner)
+    body = client.get(reverse("practice:competencies")).content.decode()
+    row = body[body.index('<th scope="row">peer.role-and-boundaries</th>') :]
+    row = row[: row.index("</tr>")]
+    assert "Developing" in row
+    assert "3.5 h" in row
+    assert "None yet" in row  # no questions answered for it yet
