@@ -45,7 +45,7 @@ class Availability:
 
 
 def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j F Y, H:i")
+    return date_format(timezone.localtime(moment), "j F Y, H:i T")
 
 
 def assessment_availability(*, user: User, assessment: Assessment, now=None) -> Availability:

@@ -1,10 +1,15 @@
 // Saves answers as the learner chooses them, so a closed tab or a lost connection loses nothing.
 // Without JavaScript the "Save answers" button does the same.
+//
+// One save at a time: a change made while a save is on its way is sent after it, with the form
+// as it is then. Two saves in flight could arrive out of order and undo the newer answers.
 (function () {
   const form = document.querySelector("form[data-autosave-url]");
   if (!form) return;
   const status = form.querySelector(".autosave-status");
   const token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  let inFlight = false;
+  let pending = false;
 
   function answers() {
     const result = {};
@@ -17,7 +22,14 @@
     return result;
   }
 
-  form.addEventListener("change", () => {
+  function save() {
+    if (inFlight) {
+      pending = true;
+      return;
+    }
+    inFlight = true;
+    pending = false;
+    status.textContent = "Saving…";
     fetch(form.dataset.autosaveUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token },
@@ -26,10 +38,16 @@
     })
       .then((response) => response.json().then((body) => ({ ok: response.ok, body })))
       .then(({ ok, body }) => {
-        status.textContent = ok ? "Your answers are saved." : body.error;
+        if (!pending) status.textContent = ok ? "Your answers are saved." : body.error;
       })
       .catch(() => {
         status.textContent = "Not saved: check your connection. Use “Save answers” when it is back.";
+      })
+      .finally(() => {
+        inFlight = false;
+        if (pending) save();
       });
-  });
+  }
+
+  form.addEventListener("change", save);
 })();

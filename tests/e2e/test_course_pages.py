@@ -152,6 +152,17 @@ class LearnerJourneyTests:
 
         page.get_by_role("button", name="Mark as complete").click()
         expect(page.get_by_text("You have completed every lesson")).to_be_visible()
+        # The module also has a knowledge check: the course completes once it is passed.
+        expect(page.get_by_text("You completed this course on")).to_have_count(0)
+        page.goto("/courses/basics/intro/")
+        page.get_by_role("button", name="Take the knowledge check").click()
+        page.get_by_role("button", name="Start").click()
+        page.get_by_label("Ask what matters most to them").check()
+        page.get_by_label("Treatments with their benefits and harms").check()
+        page.get_by_label("Waiting and reviewing later").check()
+        page.get_by_role("button", name="Submit for grading").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Passed: 100%")
+        page.goto("/courses/basics/")
         expect(page.get_by_text("You completed this course on")).to_be_visible()
 
         # The follow-on course needed this one; its lesson now opens.
