@@ -45,15 +45,33 @@ _USER_ADMIN = [
     "auth.view_group",
 ]
 
+# The CMS "Assessments" menu: authors and administrators edit the competency framework's text and
+# the assessments' rules; reviewers read them. Items are read-only in the CMS (they change in the
+# files, and an answered item gets a new version).
+_BANK_VIEW = [
+    "assessments.view_competencydomain",
+    "assessments.view_competency",
+    "assessments.view_vignette",
+    "assessments.view_assessment",
+    "assessments.view_item",
+]
+_BANK_EDIT = [
+    *_BANK_VIEW,
+    "assessments.change_competencydomain",
+    "assessments.change_competency",
+    "assessments.change_assessment",
+]
+
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.LEARNER: [],
-    Role.AUTHOR: ["wagtailadmin.access_admin"],
-    Role.CLINICAL_REVIEWER: ["wagtailadmin.access_admin"],
+    Role.AUTHOR: ["wagtailadmin.access_admin", *_BANK_EDIT],
+    Role.CLINICAL_REVIEWER: ["wagtailadmin.access_admin", *_BANK_VIEW],
     Role.SUPERVISOR: ["assessments.attest_practicelog", "assessments.observe_competency"],
     Role.BOARD_VERIFIER: [],
     Role.ADMINISTRATOR: [
         "wagtailadmin.access_admin",
         *_USER_ADMIN,
+        *_BANK_EDIT,
         "assessments.review_externaltraining",
     ],
 }

@@ -54,31 +54,51 @@ def curriculum_assessments_write(*, plan: CurriculumPlan, courses: dict, report)
             ProgramCompetency.objects.get_or_create(program=program, competency=competencies[code])
 
 
+def digest_of(values: dict) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def upsert_from_files(model, lookup: dict, values: dict, report, label: str):
+    """Create the row, or update it only when the files changed these values since the last
+    load: an edit made in the CMS stands until then."""
+    digest = digest_of(values)
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        row = model.objects.create(**lookup, **values, source_digest=digest)
+        report.created.append(label)
+    elif row.source_digest != digest:
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.source_digest = digest
+        row.save()
+        report.updated.append(label)
+    return row
+
+
 def framework_write(framework: Framework, report) -> None:
     domains = {}
     for order, (code, fields) in enumerate(framework.domains.items()):
-        domain, created = CompetencyDomain.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": fields["name"],
-                "description": fields["description"],
-                "sort_order": order,
-            },
+        domains[code] = upsert_from_files(
+            CompetencyDomain,
+            {"code": code},
+            {"name": fields["name"], "description": fields["description"], "sort_order": order},
+            report,
+            f"competency domain {code}",
         )
-        domains[code] = domain
     for order, spec in enumerate(framework.competencies.values()):
-        _, created = Competency.objects.update_or_create(
-            code=spec.id,
-            defaults={
+        upsert_from_files(
+            Competency,
+            {"code": spec.id},
+            {
                 "domain": domains[spec.domain],
                 "name": spec.name,
                 "description": spec.description,
                 "retired": spec.retired,
                 "sort_order": order,
             },
+            report,
+            f"competency {spec.id}",
         )
-        if created:
-            report.created.append(f"competency {spec.id}")
 
 
 def option_id(item_code: str, text: str) -> str:
@@ -86,8 +106,9 @@ def option_id(item_code: str, text: str) -> str:
     return hashlib.sha256(f"{item_code}\x1f{text}".encode()).hexdigest()[:12]
 
 
-def item_digest(spec: ItemSpec) -> str:
+def item_digest(spec: ItemSpec, vignette: dict | None) -> str:
     data = {
+        "case": [vignette["title"], vignette["text"]] if vignette else None,
         "type": spec.type,
         "stem": spec.stem,
         "difficulty": spec.difficulty,
@@ -131,7 +152,7 @@ class BankWriter:
         self._assessments()
 
     def _item(self, spec: ItemSpec, order: int, item: Item | None, vignettes: dict) -> None:
-        digest = item_digest(spec)
+        digest = item_digest(spec, self.bank.vignettes.get(spec.vignette))
         if item is not None and item.source_digest == digest and item.sort_order == order:
             return
         options = [
@@ -155,45 +176,53 @@ class BankWriter:
         item.source_digest = digest
         item.save()
         item.competencies.set([self.competencies[code] for code in spec.competencies])
+        case = self.bank.vignettes.get(spec.vignette) if spec.vignette else None
+        shown = {
+            "stem": spec.stem,
+            "options": options,
+            "vignette_title": case["title"] if case else "",
+            "vignette_text": case["text"] if case else "",
+        }
         version = item.current_version
-        if version is None or (version.stem, version.options) != (spec.stem, options):
+        if version is None or any(getattr(version, k) != v for k, v in shown.items()):
             answered = (
                 version is not None and Response.objects.filter(item_version=version).exists()
             )
             if version is None or answered:
                 number = version.number + 1 if version else 1
-                version = ItemVersion.objects.create(
-                    item=item, number=number, stem=spec.stem, options=options
-                )
+                version = ItemVersion.objects.create(item=item, number=number, **shown)
                 item.current_version = version
                 item.save(update_fields=["current_version"])
             else:
-                version.stem, version.options = spec.stem, options
-                version.save(update_fields=["stem", "options"])
+                for name, value in shown.items():
+                    setattr(version, name, value)
+                version.save(update_fields=list(shown))
         (self.report.created if created else self.report.updated).append(f"item {spec.id}")
 
     def _assessments(self) -> None:
-        exam_rules = self.bank.exam
-        Assessment.objects.update_or_create(
-            course=self.course,
-            kind=AssessmentKind.EXAM,
-            defaults={
+        rules = self.bank.exam
+        upsert_from_files(
+            Assessment,
+            {"course": self.course, "kind": AssessmentKind.EXAM},
+            {
                 "title": f"Course exam: {self.course.title}",
-                "passing_score": exam_rules["passing_score"],
-                "items_per_competency": exam_rules["items_per_competency"],
-                "max_attempts": exam_rules["max_attempts"],
-                "cooldown_minutes": exam_rules["cooldown_minutes"],
-                "time_limit_minutes": exam_rules["time_limit_minutes"],
-                "feedback": exam_rules["feedback"],
+                "passing_score": rules["passing_score"],
+                "items_per_competency": rules["items_per_competency"],
+                "max_attempts": rules["max_attempts"],
+                "cooldown_minutes": rules["cooldown_minutes"],
+                "time_limit_minutes": rules["time_limit_minutes"],
+                "feedback": rules["feedback"],
                 "shuffle_options": True,
             },
+            self.report,
+            f"exam of {self.course.slug}",
         )
-        checked = {item.module for item in self.bank.items if item.module}
-        for slug in checked:
+        for slug in sorted({item.module for item in self.bank.items if item.module}):
             module = self.modules[slug]
-            Assessment.objects.update_or_create(
-                module=module,
-                defaults={
+            upsert_from_files(
+                Assessment,
+                {"module": module},
+                {
                     "kind": AssessmentKind.KNOWLEDGE_CHECK,
                     "course": self.course,
                     "title": f"Knowledge check: {module.title}",
@@ -205,4 +234,6 @@ class BankWriter:
                     "feedback": FeedbackPolicy.FULL,
                     "shuffle_options": False,
                 },
+                self.report,
+                f"knowledge check of {self.course.slug}/{slug}",
             )

@@ -21,6 +21,7 @@ class CompetencyDomain(index.Indexed, models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     sort_order = models.PositiveIntegerField(default=0, editable=False)
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     panels = [FieldPanel("code", read_only=True), FieldPanel("name"), FieldPanel("description")]
     search_fields = [index.SearchField("name"), index.FilterField("code")]
@@ -45,6 +46,7 @@ class Competency(index.Indexed, models.Model):
         default=False, help_text="Retired competencies keep their evidence but take no new items."
     )
     sort_order = models.PositiveIntegerField(default=0, editable=False)
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     panels = [
         FieldPanel("code", read_only=True),
@@ -146,6 +148,9 @@ class ItemVersion(models.Model):
     number = models.PositiveIntegerField()
     stem = models.TextField()
     options = models.JSONField()
+    # The case as this version showed it: a later edit of the vignette makes a new version.
+    vignette_title = models.CharField(max_length=200, blank=True)
+    vignette_text = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -199,6 +204,8 @@ class Assessment(models.Model):
         max_length=30, choices=FeedbackPolicy.choices, default=FeedbackPolicy.FULL
     )
     shuffle_options = models.BooleanField(default=False)
+    # The rules as last loaded from the files: a CMS edit stands until the files change them.
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         constraints = [

@@ -58,9 +58,7 @@ def attempt_items(*, attempt: Attempt, with_feedback: bool = False) -> list[Show
     reveal = with_feedback and attempt.status == AttemptStatus.SUBMITTED
     versions = {
         v.pk: v
-        for v in ItemVersion.objects.filter(pk__in=attempt.version_ids).select_related(
-            "item__vignette"
-        )
+        for v in ItemVersion.objects.filter(pk__in=attempt.version_ids).select_related("item")
     }
     responses = {r.item_version_id: r for r in Response.objects.filter(attempt=attempt)}
     shown = []
@@ -69,14 +67,13 @@ def attempt_items(*, attempt: Attempt, with_feedback: bool = False) -> list[Show
         options = {option["id"]: option for option in version.options}
         response = responses.get(version.pk)
         selected = set(response.selected) if response else set()
-        vignette = version.item.vignette
         item = ShownItem(
             number=number,
             version_id=version.pk,
             kind=version.item.kind,
             stem=version.stem,
-            vignette_title=vignette.title if vignette else "",
-            vignette_text=vignette.text if vignette else "",
+            vignette_title=version.vignette_title,
+            vignette_text=version.vignette_text,
             correct=response.correct if (reveal and response) else None,
         )
         for option_id in entry["options"]:

@@ -148,3 +148,32 @@ class BankImportTests:
             "items_per_competency, max_attempts, passing_score, time_limit_minutes)",
         ]
         assert not Item.objects.exists()
+
+
+@pytest.mark.django_db
+class CmsEditsAndCasesTests:
+    def test_a_rule_edited_in_the_cms_stands_until_the_files_change_it(self, curriculum):
+        load(curriculum)
+        Assessment.objects.filter(kind=AssessmentKind.EXAM).update(passing_score=90)
+        Competency.objects.filter(code="sdm.elicit-goals").update(name="Edited in the CMS")
+        load(curriculum)
+        assert Assessment.objects.get(kind=AssessmentKind.EXAM).passing_score == 90
+        assert Competency.objects.get(code="sdm.elicit-goals").name == "Edited in the CMS"
+        (curriculum / BANK).write_text(
+            "exam:\n  passing_score: 75\n" + (curriculum / BANK).read_text()
+        )
+        load(curriculum)
+        assert Assessment.objects.get(kind=AssessmentKind.EXAM).passing_score == 75
+
+    def test_an_edited_case_makes_answered_items_a_new_version(self, curriculum, learner):
+        load(curriculum)
+        check = Assessment.objects.get(kind=AssessmentKind.KNOWLEDGE_CHECK)
+        attempt = attempt_start(user=learner, assessment=check)
+        attempt_submit(attempt=attempt)
+        edit(curriculum / BANK, "asks what the options are.", "asks about the options.")
+        load(curriculum)
+        item = Item.objects.get(code="basics-first-step")
+        assert item.current_version.number == 2
+        assert item.current_version.vignette_text.endswith("asks about the options.")
+        shown = attempt_items(attempt=Attempt.objects.get(), with_feedback=True)
+        assert shown[0].vignette_text.endswith("asks what the options are.")

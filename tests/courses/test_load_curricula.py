@@ -42,8 +42,9 @@ def lesson(slug: str) -> LessonPage:
 class LoadCurriculaTests:
     def test_builds_programs_courses_modules_and_lessons(self, curriculum):
         output = load(curriculum)
-        # 13 pages and references, 3 competencies, 3 question-bank items
-        assert "19 created, 0 updated, 0 unchanged" in output
+        # 13 pages and references; 1 competency domain and 3 competencies; 3 question-bank
+        # items; 1 exam and 1 knowledge check
+        assert "22 created, 0 updated, 0 unchanged" in output
         assert "Created: competency sdm.elicit-goals" in output
         assert "Created: item basics-first-step" in output
         basics = CoursePage.objects.get(slug="basics")

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from assessments.models import Assessment, Attempt, Item, ItemKind, Vignette
+from assessments.models import Assessment, Attempt, Item, ItemKind, ItemVersion, Vignette
 from courses.models import CoursePage, LessonPage, ModuleCompletion, ModulePage
 from tests.assessments.factories import build_item, exam, knowledge_check
 from tests.courses.factories import build_course, lessons_of
@@ -63,6 +63,10 @@ def bank(site) -> Bank:
         text="Sam asks whether the new medication can wait until after the holidays.",
     )
     Item.objects.filter(code__in=["kc-1", "kc-2"]).update(vignette=case)
+    # What learners see is the case as each item version froze it.
+    ItemVersion.objects.filter(item__code__in=["kc-1", "kc-2"]).update(
+        vignette_title=case.title, vignette_text=case.text
+    )
     return Bank(course=course, module=module, lessons=lessons_of(course), items=items)
 
 

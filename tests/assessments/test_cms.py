@@ -1,0 +1,337 @@
+"""The "Assessments" CMS menu: the framework, vignettes, assessment rules and question banks as
+snippets, the item inspect view with its key, and the item analysis report."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import pytest
+
+from accounts.roles import Role
+from assessments.analysis import MIN_RESPONSES
+from assessments.models import (
+    Assessment,
+    Competency,
+    CompetencyDomain,
+    Item,
+    ItemVersion,
+    Vignette,
+)
+from tests.assessments.factories import build_item, competencies, exam, knowledge_check
+from tests.assessments.test_item_analysis import Grader
+from tests.courses.factories import build_course
+from tests.factories import UserFactory, totp_enable
+
+
+def staff(role: Role, **extra):
+    user = UserFactory(roles=[role], **extra)
+    totp_enable(user)  # every role but learner needs MFA before reaching the CMS
+    return user
+
+
+@pytest.fixture
+def course(db):
+    return build_course("cms", modules=1, lessons=1)
+
+
+@pytest.fixture
+def bank(course):
+    module = course.get_children().first().specific
+    [competency] = competencies("test.cms")
+    vignette = Vignette.objects.create(
+        code="cms-case", course=course, title="A case", text="Someone asks for help."
+    )
+    item = build_item(course, code="cms-item", module=module, competency=competency)
+    item.vignette = vignette
+    item.save(update_fields=["vignette"])
+    return {
+        "item": item,
+        "other": build_item(course, code="cms-other", module=module, competency=competency),
+        "competency": competency,
+        "vignette": vignette,
+        "check": knowledge_check(course, module),
+        "exam": exam(course),
+    }
+
+
+def url(model, view: str, *args) -> str:
+    return reverse(model.snippet_viewset.get_url_name(view), args=args)
+
+
+def ok(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+class SnippetPageTests:
+    def test_every_listing_inspect_and_edit_page_loads_for_an_administrator(self, client, bank):
+        client.force_login(staff(Role.ADMINISTRATOR))
+        domain = CompetencyDomain.objects.get(code="test")
+        for model, obj in [
+            (CompetencyDomain, domain),
+            (Competency, bank["competency"]),
+            (Vignette, bank["vignette"]),
+            (Assessment, bank["exam"]),
+            (Item, bank["item"]),
+        ]:
+            listing = ok(client.get(url(model, "list")))
+            assert str(obj) in listing or getattr(obj, "code", "") in listing
+            ok(client.get(url(model, "inspect", obj.pk)))
+        for model, obj in [
+            (CompetencyDomain, domain),
+            (Competency, bank["competency"]),
+            (Assessment, bank["check"]),
+        ]:
+            ok(client.get(url(model, "edit", obj.pk)))
+
+    def test_the_assessments_menu_groups_them(self, client, bank):
+        client.force_login(staff(Role.ADMINISTRATOR))
+        home = ok(client.get(reverse("wagtailadmin_home")))
+        assert "Assessments" in home
+        for model in (CompetencyDomain, Competency, Vignette, Assessment, Item):
+            assert url(model, "list") in home
+        assert reverse("item_analysis") in home
+
+    def test_the_item_listing_shows_course_kind_difficulty_version_and_retired(self, client, bank):
+        item = bank["item"]
+        ItemVersion.objects.create(item=item, number=2, stem="Reworded?", options=[])
+        Item.objects.filter(pk=item.pk).update(
+            current_version=ItemVersion.objects.get(item=item, number=2)
+        )
+        client.force_login(staff(Role.AUTHOR))
+        listing = ok(client.get(url(Item, "list")))
+        for text in ("cms-item", "Course cms", "Single choice", "Medium", "Current version"):
+            assert text in listing
+        assert "items.yaml; answered items get a new version on load" in listing
+        found = ok(client.get(url(Item, "list_results"), {"q": "reworded"}))
+        assert "cms-item" in found and "cms-other" not in found
+
+    def test_listings_read_the_same_number_of_queries_however_many_rows(self, client, bank, course):
+        client.force_login(staff(Role.AUTHOR))
+
+        def queries(target):
+            with CaptureQueriesContext(connection) as captured:
+                ok(client.get(target))
+            return len(captured)
+
+        before = {model: queries(url(model, "list")) for model in (Item, Assessment, Competency)}
+        more = build_course("cms-more", modules=3, lessons=1)
+        for n, module in enumerate(more.get_children().specific()):
+            [competency] = competencies(f"test.more-{n}")
+            build_item(more, code=f"more-{n}", module=module, competency=competency)
+            knowledge_check(more, module)
+        after = {model: queries(url(model, "list")) for model in (Item, Assessment, Competency)}
+        assert after == before
+
+    def test_the_framework_can_be_searched(self, client, bank):
+        client.force_login(staff(Role.AUTHOR))
+        found = ok(client.get(url(Competency, "list_results"), {"q": "test.cms"}))
+        assert "test.cms" in found
+
+    def test_a_learner_cannot_reach_them(self, client, bank, learner):
+        client.force_login(learner)
+        for target in (
+            url(Item, "list"),
+            url(Item, "inspect", bank["item"].pk),
+            url(Assessment, "edit", bank["exam"].pk),
+            url(Competency, "list"),
+        ):
+            response = client.get(target)
+            assert response.status_code in {302, 403}, target
+            assert "Why A of cms-item is right." not in response.content.decode()
+
+
+@pytest.mark.django_db
+class ItemInspectTests:
+    def test_shows_every_version_with_its_key_and_rationales(self, client, bank):
+        item = bank["item"]
+        first = item.current_version
+        options = [{**o, "text": o["text"] + " (reworded)"} for o in first.options]
+        item.current_version = ItemVersion.objects.create(
+            item=item, number=2, stem="The reworded question?", options=options
+        )
+        item.save(update_fields=["current_version"])
+        client.force_login(staff(Role.CLINICAL_REVIEWER))
+        page = ok(client.get(url(Item, "inspect", item.pk)))
+        for text in (
+            "Question cms-item?",
+            "The reworded question?",
+            "Version 2 (current)",
+            "Version 1",
+            "Option A of cms-item (reworded)",
+            "Why A of cms-item is right.",
+            "Why B of cms-item is wrong.",
+            "Correct",
+            "A case",  # the vignette
+            "test.cms",  # its competency
+            "content/curricula/courses/cms/items.yaml",
+        ):
+            assert text in page, text
+        assert page.index("Version 2 (current)") < page.index("Version 1")
+
+    def test_shows_how_often_each_option_was_chosen_once_analysed(self, client, bank):
+        item = bank["item"]
+        grader = Grader(bank["exam"], [UserFactory() for _ in range(3)])
+        for n in range(MIN_RESPONSES):
+            grader.attempt({item: "A" if n % 2 else "B", bank["other"]: "A" if n % 2 else "C"})
+        client.force_login(staff(Role.AUTHOR))
+        page = ok(client.get(url(Item, "inspect", item.pk)))
+        assert "15 (50%)" in page
+        assert "Distractor C never chosen" in page
+
+
+@pytest.mark.django_db
+class FilesOwnTheRecordsTests:
+    def test_nothing_is_added_or_deleted_in_the_cms_not_even_by_a_superuser(self, client, bank):
+        client.force_login(staff(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+        for model, obj in [
+            (Assessment, bank["exam"]),
+            (Item, bank["item"]),
+            (Competency, bank["competency"]),
+            (Vignette, bank["vignette"]),
+        ]:
+            assert client.get(url(model, "add")).status_code in {302, 403}
+            assert client.post(url(model, "delete", obj.pk)).status_code in {302, 403}
+            assert model.objects.filter(pk=obj.pk).exists()
+        bulk_delete = reverse("wagtail_bulk_action", args=["assessments", "item", "delete"])
+        client.post(f"{bulk_delete}?id={bank['item'].pk}&id={bank['other'].pk}")
+        page = client.get(f"{bulk_delete}?id={bank['item'].pk}").content.decode()
+        assert "permission to delete this item" in page
+        assert Item.objects.filter(pk__in=[bank["item"].pk, bank["other"].pk]).count() == 2
+        # Items and vignettes are shown to learners: their wording changes only through files.
+        assert client.get(url(Item, "edit", bank["item"].pk)).status_code in {302, 403}
+        assert client.get(url(Vignette, "edit", bank["vignette"].pk)).status_code in {302, 403}
+
+    def test_a_reviewer_may_look_but_not_change_the_rules(self, client, bank):
+        client.force_login(staff(Role.CLINICAL_REVIEWER))
+        ok(client.get(url(Assessment, "inspect", bank["exam"].pk)))
+        assert client.get(url(Assessment, "edit", bank["exam"].pk)).status_code in {302, 403}
+
+
+def rules(**changes) -> dict:
+    data = {
+        "passing_score": 80,
+        "items_per_competency": "",
+        "max_attempts": "",
+        "cooldown_minutes": 0,
+        "time_limit_minutes": "",
+        "feedback": "full",
+    }
+    return {**data, **changes}
+
+
+@pytest.mark.django_db
+class AssessmentRuleTests:
+    def test_an_author_changes_the_rules_but_not_what_the_assessment_is(self, client, bank):
+        client.force_login(staff(Role.AUTHOR))
+        target = bank["exam"]
+        response = client.post(
+            url(Assessment, "edit", target.pk),
+            rules(
+                passing_score=70,
+                items_per_competency=2,
+                max_attempts=3,
+                cooldown_minutes=60,
+                time_limit_minutes=45,
+                feedback="score_only",
+                shuffle_options="on",
+                kind="knowledge_check",
+                title="Renamed",
+            ),
+        )
+        assert response.status_code == 302, response.content.decode()[-3000:]
+        target.refresh_from_db()
+        assert (
+            target.passing_score,
+            target.items_per_competency,
+            target.max_attempts,
+            target.cooldown_minutes,
+            target.time_limit_minutes,
+            target.feedback,
+            target.shuffle_options,
+        ) == (70, 2, 3, 60, 45, "score_only", True)
+        assert (target.kind, target.title) == ("exam", "Course exam: Course cms")
+
+    def test_a_knowledge_check_takes_every_item(self, client, bank):
+        client.force_login(staff(Role.AUTHOR))
+        response = client.post(
+            url(Assessment, "edit", bank["check"].pk), rules(items_per_competency=1)
+        )
+        assert response.status_code == 200
+        assert "leave this empty" in response.content.decode()
+        assert Assessment.objects.get(pk=bank["check"].pk).items_per_competency is None
+
+    def test_a_passing_score_above_100_is_refused(self, client, bank):
+        client.force_login(staff(Role.ADMINISTRATOR))
+        response = client.post(url(Assessment, "edit", bank["exam"].pk), rules(passing_score=101))
+        assert response.status_code == 200
+        assert Assessment.objects.get(pk=bank["exam"].pk).passing_score != 101
+
+    def test_a_competency_keeps_its_code(self, client, bank):
+        client.force_login(staff(Role.AUTHOR))
+        competency = bank["competency"]
+        response = client.post(
+            url(Competency, "edit", competency.pk),
+            {
+                "code": "hijacked",
+                "domain": competency.domain_id,
+                "name": "Renamed",
+                "description": "",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[-3000:]
+        competency.refresh_from_db()
+        assert (competency.code, competency.name) == ("test.cms", "Renamed")
+
+
+@pytest.fixture
+def analysed(bank):
+    grader = Grader(bank["exam"], [UserFactory() for _ in range(3)])
+    for n in range(MIN_RESPONSES):
+        strong = n % 2 == 0
+        grader.attempt(
+            {bank["item"]: "A" if strong else "B", bank["other"]: "A" if strong else "C"}
+        )
+    return bank
+
+
+@pytest.mark.django_db
+class ItemAnalysisReportTests:
+    @pytest.mark.parametrize("role", [Role.AUTHOR, Role.CLINICAL_REVIEWER, Role.ADMINISTRATOR])
+    def test_the_report_lists_item_versions_and_links_to_their_inspect_view(
+        self, client, analysed, role
+    ):
+        client.force_login(staff(role))
+        page = ok(client.get(reverse("item_analysis")))
+        assert "cms-item" in page and "cms-other" in page
+        assert url(Item, "inspect", analysed["item"].pk) in page
+        assert "Distractor C never chosen" in page  # cms-item: nobody chose C
+        assert "1.00" in page  # both items split learners the same way: r = 1
+
+    def test_the_report_can_be_sorted(self, client, analysed):
+        client.force_login(staff(Role.AUTHOR))
+        for ordering in ("difficulty", "-discrimination", "item_code", "-responses", "flagged"):
+            ok(client.get(reverse("item_analysis"), {"ordering": ordering}))
+        page = ok(client.get(reverse("item_analysis"), {"ordering": "-item_code"}))
+        assert page.index("cms-other") < page.index("cms-item")
+
+    def test_csv_and_xlsx_export(self, client, analysed):
+        client.force_login(staff(Role.CLINICAL_REVIEWER))
+        response = client.get(reverse("item_analysis"), {"export": "csv"})
+        assert response.status_code == 200
+        lines = b"".join(response.streaming_content).decode().splitlines()
+        assert lines[0].startswith("Course,Item,Version,Current version,Graded responses,")
+        row = next(line for line in lines if ",cms-item," in line)
+        assert row.startswith("Course cms,cms-item,1,True,30,0.500,1.000,")
+        assert "A* 15 (50%); B 15 (50%); C 0 (0%)" in row
+        assert "Distractor C never chosen" in row
+        xlsx = client.get(reverse("item_analysis"), {"export": "xlsx"})
+        assert xlsx.status_code == 200
+        assert xlsx["Content-Disposition"].endswith('item-analysis.xlsx"')
+
+    def test_learners_and_other_roles_cannot_see_it(self, client, analysed, learner):
+        client.force_login(learner)
+        assert client.get(reverse("item_analysis")).status_code in {302, 403}
+        client.force_login(staff(Role.SUPERVISOR))
+        assert client.get(reverse("item_analysis")).status_code in {302, 403}
