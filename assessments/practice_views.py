@@ -19,14 +19,19 @@ PENDING_FIRST = Case(
 )
 
 
+# Both forms on the practice page have an "hours" field: distinct ids keep each label on its own
+# field.
+LOG_IDS, TRAINING_IDS = "log_%s", "training_%s"
+
+
 def _home(request, log_form=None, training_form=None, status=200):
     user = request.user
     return render(
         request,
         "assessments/practice/home.html",
         {
-            "log_form": log_form or PracticeLogForm(),
-            "training_form": training_form or ExternalTrainingForm(),
+            "log_form": log_form or PracticeLogForm(auto_id=LOG_IDS),
+            "training_form": training_form or ExternalTrainingForm(auto_id=TRAINING_IDS),
             "logs": PracticeLog.objects.filter(learner=user).select_related("supervisor"),
             "training": ExternalTraining.objects.filter(learner=user),
             "observations": Observation.objects.filter(learner=user).select_related(
@@ -46,7 +51,7 @@ def practice_home(request):
 @login_required
 @require_POST
 def practice_log_create(request):
-    form = PracticeLogForm(request.POST)
+    form = PracticeLogForm(request.POST, auto_id=LOG_IDS)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -70,7 +75,7 @@ def practice_log_create(request):
 @login_required
 @require_POST
 def external_training_create(request):
-    form = ExternalTrainingForm(request.POST, request.FILES)
+    form = ExternalTrainingForm(request.POST, request.FILES, auto_id=TRAINING_IDS)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -165,7 +170,10 @@ def practice_log_decide(request, log_id: int):
 @require_http_methods(["GET", "POST"])
 def training_review(request):
     if request.method == "POST":
-        training = get_object_or_404(ExternalTraining, pk=request.POST.get("training"))
+        training_id = request.POST.get("training", "")
+        if not training_id.isdigit():
+            raise Http404("No such training record.")
+        training = get_object_or_404(ExternalTraining, pk=int(training_id))
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:

@@ -370,3 +370,12 @@ def test_competency_page_shows_observations_and_attested_practice(client, learne
     assert "Developing" in row
     assert "3.5 h" in row
     assert "None yet" in row  # no questions answered for it yet
+
+
+@pytest.mark.django_db
+def test_a_malformed_training_id_is_not_found(client):
+    client.force_login(staff(Role.ADMINISTRATOR))
+    response = client.post(
+        reverse("practice:training_review"), {"training": "abc", "decision": "approve"}
+    )
+    assert response.status_code == 404

@@ -9,6 +9,8 @@ import pytest
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import User
 from accounts.roles import Role, user_mfa_status, user_roles
+from assessments import demo as assessments_demo
+from assessments.models import PracticeLog
 from courses import demo as courses_demo
 from courses.models import LessonPage
 from tests.courses.test_load_curricula import copy_curriculum
@@ -86,6 +88,18 @@ class LoadDemoTests:
         load_demo()
         assert WorkflowState.objects.filter(object_id=str(lesson.pk)).count() == 2
         assert LessonPage.objects.get(pk=lesson.pk).workflow_in_progress
+
+    def test_demo_learner_has_practice_waiting_for_the_demo_supervisor(self, monkeypatch):
+        monkeypatch.setattr(assessments_demo, "PEER_PROGRAM", "peer-cert")
+        load_demo()
+        load_demo()
+        [log] = PracticeLog.objects.all()
+        assert (log.learner.email, log.supervisor.email, log.status) == (
+            "learner@example.org",
+            "supervisor@example.org",
+            "submitted",
+        )
+        assert log.learner.enrolments.filter(program__slug="peer-cert").exists()
 
     def test_demo_totp_prints_a_six_digit_code_per_mfa_account(self):
         load_demo()
