@@ -98,7 +98,7 @@ def course_status(*, user: User, course: CoursePage) -> Status:
         )
     ]
     exams, passed = _passed_exams(user, [course])
-    if course.pk in exams:
+    if course.pk in exams and course.exam_required:
         requirements.append(
             Requirement(
                 "exam",

@@ -242,6 +242,8 @@ def attempt_submit(*, attempt: Attempt, answers: dict | None = None, now=None) -
     )
     if attempt.passed and attempt.assessment.module_id:
         course_services.module_progress_refresh(user=attempt.user, module=attempt.assessment.module)
+    elif attempt.passed:
+        course_services.course_progress_refresh(user=attempt.user, course=attempt.assessment.course)
     return attempt
 
 
@@ -284,6 +286,16 @@ def feedback_shown(*, attempt: Attempt, passed_before: bool = False) -> bool:
     if policy == FeedbackPolicy.SCORE_THEN_FULL_ON_PASS:
         return bool(attempt.passed or passed_before)
     return False
+
+
+def exam_passed_if_required(*, user: User, course) -> bool:
+    """courses' course requirement: a course that requires its exam needs it passed."""
+    if not course.exam_required:
+        return True
+    exam = Assessment.objects.filter(course=course, kind="exam").only("pk").first()
+    if exam is None:
+        return True
+    return Attempt.objects.filter(assessment=exam, user=user, passed=True).exists()
 
 
 def knowledge_check_passed(*, user: User, module) -> bool:

@@ -237,6 +237,11 @@ class CoursePage(ClinicalReviewGate, Page, FileSourced):
     topics = ParentalManyToManyField(Topic, related_name="courses")
     estimated_minutes = models.PositiveIntegerField()
     ce_hours = models.DecimalField("CE hours offered", **HOURS)
+    exam_required = models.BooleanField(
+        default=True,
+        help_text="Completing the course (and earning its CE hours) needs its exam passed, "
+        "when the course has one.",
+    )
     prerequisites = ParentalManyToManyField(
         "self", symmetrical=False, blank=True, related_name="required_by"
     )
@@ -249,6 +254,7 @@ class CoursePage(ClinicalReviewGate, Page, FileSourced):
         FieldPanel("topics"),
         FieldPanel("estimated_minutes"),
         FieldPanel("ce_hours"),
+        FieldPanel("exam_required"),
         FieldPanel("prerequisites"),
         InlinePanel("disclosures", label="Disclosures", min_num=1),
     ]

@@ -91,6 +91,11 @@ def module_requirements_met(*, user: User, module: ModulePage) -> bool:
     return all(check(user=user, module=module) for check in module_requirement_checks)
 
 
+# What a course asks beyond its modules (assessments: "its exam is passed", when the course
+# requires it), registered the same way.
+course_requirement_checks: list[Callable[..., bool]] = []
+
+
 @transaction.atomic
 def lesson_complete(*, user: User, lesson: LessonPage, course: CoursePage) -> LessonProgress:
     """Mark the lesson complete (enrolling first if needed), then complete the module and the
@@ -118,7 +123,13 @@ def module_progress_refresh(
     completion, created = _get_or_create(ModuleCompletion, user=user, module=module)
     if created:
         events.module_completed.send(sender=ModuleCompletion, completion=completion)
-    course = course or module.get_parent().specific
+    course_progress_refresh(user=user, course=course or module.get_parent().specific)
+
+
+@transaction.atomic
+def course_progress_refresh(*, user: User, course: CoursePage) -> None:
+    """Complete the course if everything it asks is done: after a module completes, and when
+    another app's course requirement (its exam) becomes met."""
     if _course_done(user=user, course=course):
         enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
         if enrolment is not None and enrolment.completed_at is None:
@@ -138,4 +149,6 @@ def _module_done(*, user: User, module: ModulePage) -> bool:
 def _course_done(*, user: User, course: CoursePage) -> bool:
     modules = ModulePage.objects.live().child_of(course)
     done = ModuleCompletion.objects.filter(user=user, module__in=modules).count()
-    return done == modules.count()
+    return done == modules.count() and all(
+        check(user=user, course=course) for check in course_requirement_checks
+    )

@@ -48,6 +48,7 @@ class CourseSpec:
     estimated_minutes: int
     ce_hours: Decimal
     prerequisites: list[str]
+    exam_required: bool
     disclosures: list[dict]
     digest: str
     competencies: list[str] = field(default_factory=list)
@@ -197,6 +198,7 @@ class PlanReader:
             "topics",
             "estimated_minutes",
             "ce_hours",
+            "exam_required",
             "prerequisites",
             "competencies",
             "disclosures",
@@ -220,6 +222,7 @@ class PlanReader:
             topics=doc.slugs(data, "topics"),
             estimated_minutes=minutes,
             ce_hours=doc.number(data, "ce_hours"),
+            exam_required=self._flag(doc, data, "exam_required", default=True),
             prerequisites=doc.slugs(data, "prerequisites", required=False),
             disclosures=self._disclosures(doc, data.get("disclosures")),
             digest=digest(file.read_text(encoding="utf-8")),
@@ -244,6 +247,13 @@ class PlanReader:
             course.bank = read_bank(folder / "items.yaml", self.root, self.errors)
         self.plan.courses.append(course)
         self.docs[doc.path] = doc
+
+    def _flag(self, doc: YamlDoc, data: dict, key: str, *, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            doc.error(f"'{key}' must be true or false, not {value!r}", key)
+            return default
+        return value
 
     def _competency_ids(self, doc: YamlDoc, data: dict, key: str = "competencies") -> list[str]:
         value = data.get(key) or []

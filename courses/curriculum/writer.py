@@ -180,6 +180,7 @@ class CurriculumWriter:
             "objectives": [("objective", text) for text in spec.objectives],
             "estimated_minutes": spec.estimated_minutes,
             "ce_hours": spec.ce_hours,
+            "exam_required": spec.exam_required,
             "audiences": list(Audience.objects.filter(slug__in=spec.audiences)),
             "topics": list(Topic.objects.filter(slug__in=spec.topics)),
             "prerequisites": [courses[slug] for slug in spec.prerequisites],

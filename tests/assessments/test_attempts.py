@@ -313,6 +313,38 @@ class GradingQueryTests:
         bank = [build_item(course, code=f"size-{n}") for n in range(size)]
         attempt = attempt_start(user=learner, assessment=exam(course))
         everything = answers(*[(item, "A") for item in bank])
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(21):
             graded = attempt_submit(attempt=attempt, answers=everything)
         assert graded.score == 100
+
+
+@pytest.mark.django_db
+class ExamCompletesCourseTests:
+    def test_a_course_that_requires_its_exam_completes_once_it_is_passed(self, learner, course):
+        item = build_item(course, code="final-1")
+        assessment = exam(course, cooldown_minutes=0)
+        for lesson in lessons_of(course):
+            course_services.lesson_complete(user=learner, lesson=lesson, course=course)
+        enrolment = learner.enrolments.get(course=course)
+        assert enrolment.completed_at is None  # modules done, exam not yet passed
+
+        failed = attempt_start(user=learner, assessment=assessment)
+        attempt_submit(attempt=failed, answers=answers((item, "B")))
+        enrolment.refresh_from_db()
+        assert enrolment.completed_at is None
+
+        passed = attempt_start(user=learner, assessment=assessment)
+        attempt_submit(attempt=passed, answers=answers((item, "A")))
+        enrolment.refresh_from_db()
+        assert enrolment.completed_at is not None
+
+    def test_a_course_that_does_not_require_its_exam_completes_with_its_modules(
+        self, learner, course
+    ):
+        course.exam_required = False
+        course.save_revision().publish()
+        build_item(course, code="final-2")
+        exam(course)
+        for lesson in lessons_of(course):
+            course_services.lesson_complete(user=learner, lesson=lesson, course=course)
+        assert learner.enrolments.get(course=course).completed_at is not None

@@ -115,7 +115,7 @@ class QuestionBankValidationTests:
             "competencies: [sdm.elicit-goals, sdm.listening]",
         )
         assert errors_of(curriculum) == [
-            "courses/basics/course.yaml:10: unknown competency 'sdm.listening'",
+            "courses/basics/course.yaml:11: unknown competency 'sdm.listening'",
             f"{BANK}:11: competency 'sdm.old-way' is retired",
         ]
 
@@ -123,7 +123,7 @@ class QuestionBankValidationTests:
         framework(curriculum).unlink()
         errors = errors_of(curriculum)
         assert errors[0] == (
-            "courses/basics/course.yaml:10: unknown competency 'sdm.elicit-goals' "
+            "courses/basics/course.yaml:11: unknown competency 'sdm.elicit-goals' "
             "(there is no competencies.yaml next to this folder)"
         )
         assert len(errors) == 5  # two on the course, three on the items
