@@ -24,6 +24,12 @@ DEMO_ACCOUNTS: list[tuple[Role, str, str, str]] = [
 ]
 
 
+def demo_account(role: Role) -> User:
+    """The demo account of a role, as `load_demo` created it."""
+    email = next(email for account_role, email, *_ in DEMO_ACCOUNTS if account_role == role)
+    return User.objects.get(email=email)
+
+
 def demo_account_ensure(*, role: Role, email: str, first_name: str, last_name: str) -> User:
     user, created = User.objects.get_or_create(
         email=email,

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts.demo import DEMO_ACCOUNTS
-from accounts.models import User
+from accounts.demo import demo_account
 from accounts.roles import Role
 from assessments.models import Competency, PracticeLog
 from assessments.practice import practice_log_record
@@ -17,16 +16,11 @@ PEER_PROGRAM = "peer-support-specialist"
 PRACTISED = ["peer.role-and-boundaries", "sdm.decision-support"]
 
 
-def _account(role: Role) -> User:
-    email = next(email for account_role, email, *_ in DEMO_ACCOUNTS if account_role == role)
-    return User.objects.get(email=email)
-
-
 def load(*, stdout) -> None:
     program = ProgramPage.objects.filter(slug=PEER_PROGRAM).first()
     if program is None:
         return
-    learner, supervisor = _account(Role.LEARNER), _account(Role.SUPERVISOR)
+    learner, supervisor = demo_account(Role.LEARNER), demo_account(Role.SUPERVISOR)
     Enrolment.objects.get_or_create(user=learner, program=program)
     if not PracticeLog.objects.filter(learner=learner).exists():
         practice_log_record(

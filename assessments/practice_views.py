@@ -141,27 +141,33 @@ def supervision(request):
     )
 
 
+def _decide(request, decide, *, done: str) -> None:
+    """Approve or return a log or a training record, with the outcome as a message."""
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether to approve or return it.")
+        return
+    try:
+        decide(form.cleaned_data["decision"] == "approve", form.cleaned_data["comment"])
+    except practice.PracticeRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done)
+
+
 @login_required
 @permission_required("assessments.attest_practicelog", raise_exception=True)
 @require_POST
 def practice_log_decide(request, log_id: int):
     # A log that does not name this supervisor does not exist for them.
     log = get_object_or_404(PracticeLog, pk=log_id, supervisor=request.user)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose whether to attest or return the log.")
-        return redirect("practice:supervision")
-    try:
-        practice.practice_log_decide(
-            log=log,
-            supervisor=request.user,
-            attest=form.cleaned_data["decision"] == "approve",
-            comment=form.cleaned_data["comment"],
-        )
-    except practice.PracticeRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, f"The log of {log.date:%d %B %Y} is updated.")
+    _decide(
+        request,
+        lambda approve, comment: practice.practice_log_decide(
+            log=log, supervisor=request.user, attest=approve, comment=comment
+        ),
+        done=f"The log of {log.date:%d %B %Y} is updated.",
+    )
     return redirect("practice:supervision")
 
 
@@ -174,19 +180,13 @@ def training_review(request):
         if not training_id.isdigit():
             raise Http404("No such training record.")
         training = get_object_or_404(ExternalTraining, pk=int(training_id))
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                practice.external_training_decide(
-                    training=training,
-                    reviewer=request.user,
-                    approve=form.cleaned_data["decision"] == "approve",
-                    comment=form.cleaned_data["comment"],
-                )
-            except practice.PracticeRefused as refused:
-                messages.error(request, str(refused))
-            else:
-                messages.success(request, f"“{training.title}” is updated.")
+        _decide(
+            request,
+            lambda approve, comment: practice.external_training_decide(
+                training=training, reviewer=request.user, approve=approve, comment=comment
+            ),
+            done=f"“{training.title}” is updated.",
+        )
         return redirect("practice:training_review")
     records = ExternalTraining.objects.select_related("learner").order_by(
         PENDING_FIRST, "-created_at"

@@ -9,20 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
-
 from accounts.models import User
 from assessments.models import (
     Assessment,
     AssessmentKind,
     Attempt,
-    ExternalTraining,
     Observation,
-    PracticeLog,
     ProgramCompetency,
     Rating,
-    ReviewStatus,
 )
+from assessments.selectors import practice_totals
 from courses import selectors as course_selectors
 from courses.models import CoursePage, Enrolment, ModuleCompletion, ModulePage, ProgramPage
 
@@ -120,14 +116,7 @@ def program_status(*, user: User, program: ProgramPage) -> Status:
     )
     exams, passed = _passed_exams(user, courses)
     course_hours = sum((c.ce_hours for c in courses if c.pk in completed), Decimal(0))
-    training = ExternalTraining.objects.filter(learner=user, status=ReviewStatus.APPROVED)
-    external = training.aggregate(total=Sum("hours"))["total"] or Decimal(0)
-    external_pc = training.filter(person_centered=True).aggregate(total=Sum("hours"))[
-        "total"
-    ] or Decimal(0)
-    supervised = PracticeLog.objects.filter(learner=user, status=ReviewStatus.APPROVED).aggregate(
-        total=Sum("hours")
-    )["total"] or Decimal(0)
+    hours = practice_totals(user=user)  # attested practice, approved training elsewhere
 
     requirements = [
         Requirement(
@@ -155,19 +144,19 @@ def program_status(*, user: User, program: ProgramPage) -> Status:
             "training_hours",
             "Training hours (program courses and approved training elsewhere)",
             program.training_hours_required,
-            course_hours + external,
+            course_hours + hours["approved"],
         ),
         (
             "person_centered_hours",
             "of which person-centered training hours",
             program.person_centered_hours_required,
-            course_hours + external_pc,
+            course_hours + hours["person_centered"],
         ),
         (
             "supervised_hours",
             "Supervised practice hours attested by a supervisor",
             program.supervised_hours_required,
-            supervised,
+            hours["attested"],
         ),
     ):
         if required:

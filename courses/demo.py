@@ -15,8 +15,7 @@ from wagtail.admin.signal_handlers import register_signal_handlers
 from wagtail.models import TaskState, WorkflowState
 from wagtail.signals import task_submitted, workflow_approved, workflow_submitted
 
-from accounts.demo import DEMO_ACCOUNTS
-from accounts.models import User
+from accounts.demo import demo_account
 from accounts.roles import Role
 from courses.curriculum.plan import read_curricula
 from courses.curriculum.writer import curriculum_write
@@ -42,11 +41,6 @@ def load(*, stdout) -> None:
             f"  {approved} medication lesson(s) approved by the demo reviewer account "
             "(demo data, not a clinical review)."
         )
-
-
-def demo_account(role: Role) -> User:
-    email = next(email for account_role, email, *_ in DEMO_ACCOUNTS if account_role == role)
-    return User.objects.get(email=email)
 
 
 @contextmanager

@@ -51,3 +51,10 @@ def totp_enable(user: User) -> str:
     TOTP.activate(user, secret)
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     return secret
+
+
+def staff_user(role, **extra) -> User:
+    """A user in a role that needs MFA, with an authenticator so they get past the MFA gate."""
+    user = UserFactory(roles=[role], **extra)
+    totp_enable(user)
+    return user

@@ -50,17 +50,12 @@ def read_framework(file: Path, errors: list[SourceError]) -> Framework | None:
     return framework
 
 
-def _unknown(doc: YamlDoc, data: dict, allowed: set[str], *at) -> None:
-    for key in sorted(set(data) - allowed):
-        doc.error(f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})", *at, key)
-
-
 def _domain(doc: YamlDoc, framework: Framework, domain, index: int) -> None:
     at = ("domains", index)
     if not isinstance(domain, dict):
         doc.error("each domain needs id, name, description and competencies", *at)
         return
-    _unknown(doc, domain, DOMAIN_KEYS, *at)
+    doc.unknown_keys(domain, DOMAIN_KEYS, *at)
     domain_id = doc.text(domain, "id", *at)
     if domain_id and not SLUG.match(domain_id):
         doc.error(f"domain id '{domain_id}' is not a slug (a-z, 0-9, -)", *at, "id")
@@ -79,7 +74,7 @@ def _domain(doc: YamlDoc, framework: Framework, domain, index: int) -> None:
         if not isinstance(item, dict):
             doc.error("each competency needs id, name and description", *where)
             continue
-        _unknown(doc, item, COMPETENCY_KEYS, *where)
+        doc.unknown_keys(item, COMPETENCY_KEYS, *where)
         competency_id = doc.text(item, "id", *where)
         if competency_id and not (
             COMPETENCY_ID.match(competency_id) and competency_id.startswith(f"{domain_id}.")

@@ -94,7 +94,7 @@ def _exam(doc: YamlDoc, bank: QuestionBank, exam) -> None:
     if not isinstance(exam, dict):
         doc.error("'exam' must be a mapping of exam rules", "exam")
         return
-    _unknown(doc, exam, set(EXAM_DEFAULTS), "exam")
+    doc.unknown_keys(exam, set(EXAM_DEFAULTS), "exam")
     lowest = {
         "items_per_competency": 1,
         "max_attempts": 1,
@@ -137,11 +137,6 @@ def paragraphs(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in text.split("\n\n") if p.strip())
 
 
-def _unknown(doc: YamlDoc, data: dict, allowed: set[str], *at) -> None:
-    for key in sorted(set(data) - allowed):
-        doc.error(f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})", *at, key)
-
-
 def _slug_id(doc: YamlDoc, data: dict, *at) -> str:
     value = doc.text(data, "id", *at)
     if value and not SLUG.match(value):
@@ -155,7 +150,7 @@ def _vignette(doc: YamlDoc, bank: QuestionBank, vignette, index: int) -> None:
     if not isinstance(vignette, dict):
         doc.error("each vignette needs id, title and text", *at)
         return
-    _unknown(doc, vignette, VIGNETTE_KEYS, *at)
+    doc.unknown_keys(vignette, VIGNETTE_KEYS, *at)
     vignette_id = _slug_id(doc, vignette, *at)
     if vignette_id in bank.vignettes:
         doc.error(f"duplicate vignette id '{vignette_id}'", *at, "id")
@@ -171,7 +166,7 @@ def _item(doc: YamlDoc, bank: QuestionBank, item, index: int) -> ItemSpec | None
     if not isinstance(item, dict):
         doc.error("each item needs id, type, competencies, difficulty, stem and options", *at)
         return None
-    _unknown(doc, item, ITEM_KEYS, *at)
+    doc.unknown_keys(item, ITEM_KEYS, *at)
     item_type = doc.text(item, "type", *at)
     if item_type and item_type not in ITEM_TYPES:
         doc.error(f"type must be one of {sorted(ITEM_TYPES)}, not '{item_type}'", *at, "type")
@@ -215,7 +210,7 @@ def _options(doc: YamlDoc, item: dict, at: tuple) -> list[OptionSpec]:
         if not isinstance(option, dict):
             doc.error("each option needs text and rationale (and correct: true if it is)", *where)
             continue
-        _unknown(doc, option, OPTION_KEYS, *where)
+        doc.unknown_keys(option, OPTION_KEYS, *where)
         correct = option.get("correct", False)
         if not isinstance(correct, bool):
             doc.error(f"'correct' must be true or false, not {correct!r}", *where, "correct")

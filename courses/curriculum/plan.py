@@ -122,10 +122,6 @@ class PlanReader:
         doc.errors = self.errors  # later field errors go straight into the shared list
         return doc
 
-    def _unknown_keys(self, doc: YamlDoc, data: dict, allowed: set[str], *at) -> None:
-        for key in sorted(set(data) - allowed):
-            doc.error(f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})", *at, key)
-
     # --- taxonomy and references ----------------------------------------------------------
 
     def _taxonomy(self) -> None:
@@ -159,7 +155,7 @@ class PlanReader:
             if not isinstance(item, dict):
                 doc.error("each reference must be a mapping of keys", index)
                 continue
-            self._unknown_keys(doc, item, REFERENCE_KEYS, index)
+            doc.unknown_keys(item, REFERENCE_KEYS, index)
             key = doc.text(item, "key", index)
             fields = {
                 "authors": doc.text(item, "authors", index),
@@ -204,7 +200,7 @@ class PlanReader:
             "disclosures",
             "modules",
         }
-        self._unknown_keys(doc, data, allowed)
+        doc.unknown_keys(data, allowed)
         if not SLUG.match(folder.name):
             doc.error(f"course folder name '{folder.name}' is not a slug (a-z, 0-9, -)")
         objectives = data.get("objectives") or []
@@ -315,7 +311,7 @@ class PlanReader:
         if doc is None or doc.data is None:
             return None
         data = doc.data
-        self._unknown_keys(doc, data, {"title", "summary", "lessons"})
+        doc.unknown_keys(data, {"title", "summary", "lessons"})
         module = ModuleSpec(
             slug=folder.name,
             path=doc.path,
@@ -357,7 +353,7 @@ class PlanReader:
             "courses",
             "observed_competencies",
         }
-        self._unknown_keys(doc, data, allowed)
+        doc.unknown_keys(data, allowed)
         if not SLUG.match(file.stem):
             doc.error(f"program file name '{file.stem}' is not a slug (a-z, 0-9, -)")
         courses = doc.slugs(data, "courses")

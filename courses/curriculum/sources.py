@@ -50,6 +50,10 @@ class YamlDoc:
     def error(self, message: str, *keys) -> None:
         self.errors.append(SourceError(self.path, self.line(*keys), message))
 
+    def unknown_keys(self, data: dict, allowed: set[str], *at) -> None:
+        for key in sorted(set(data) - allowed):
+            self.error(f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})", *at, key)
+
     # Typed getters: each records an error and returns a harmless value when the data is wrong.
 
     def text(self, data: dict, key: str, *at, required: bool = True) -> str:

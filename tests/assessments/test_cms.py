@@ -20,13 +20,7 @@ from assessments.models import (
 from tests.assessments.factories import build_item, competencies, exam, knowledge_check
 from tests.assessments.test_item_analysis import Grader
 from tests.courses.factories import build_course
-from tests.factories import UserFactory, totp_enable
-
-
-def staff(role: Role, **extra):
-    user = UserFactory(roles=[role], **extra)
-    totp_enable(user)  # every role but learner needs MFA before reaching the CMS
-    return user
+from tests.factories import UserFactory, staff_user
 
 
 @pytest.fixture
@@ -66,7 +60,7 @@ def ok(response) -> str:
 @pytest.mark.django_db
 class SnippetPageTests:
     def test_every_listing_inspect_and_edit_page_loads_for_an_administrator(self, client, bank):
-        client.force_login(staff(Role.ADMINISTRATOR))
+        client.force_login(staff_user(Role.ADMINISTRATOR))
         domain = CompetencyDomain.objects.get(code="test")
         for model, obj in [
             (CompetencyDomain, domain),
@@ -86,7 +80,7 @@ class SnippetPageTests:
             ok(client.get(url(model, "edit", obj.pk)))
 
     def test_the_assessments_menu_groups_them(self, client, bank):
-        client.force_login(staff(Role.ADMINISTRATOR))
+        client.force_login(staff_user(Role.ADMINISTRATOR))
         home = ok(client.get(reverse("wagtailadmin_home")))
         assert "Assessments" in home
         for model in (CompetencyDomain, Competency, Vignette, Assessment, Item):
@@ -99,7 +93,7 @@ class SnippetPageTests:
         Item.objects.filter(pk=item.pk).update(
             current_version=ItemVersion.objects.get(item=item, number=2)
         )
-        client.force_login(staff(Role.AUTHOR))
+        client.force_login(staff_user(Role.AUTHOR))
         listing = ok(client.get(url(Item, "list")))
         for text in ("cms-item", "Course cms", "Single choice", "Medium", "Current version"):
             assert text in listing
@@ -108,7 +102,7 @@ class SnippetPageTests:
         assert "cms-item" in found and "cms-other" not in found
 
     def test_listings_read_the_same_number_of_queries_however_many_rows(self, client, bank, course):
-        client.force_login(staff(Role.AUTHOR))
+        client.force_login(staff_user(Role.AUTHOR))
 
         def queries(target):
             with CaptureQueriesContext(connection) as captured:
@@ -125,7 +119,7 @@ class SnippetPageTests:
         assert after == before
 
     def test_the_framework_can_be_searched(self, client, bank):
-        client.force_login(staff(Role.AUTHOR))
+        client.force_login(staff_user(Role.AUTHOR))
         found = ok(client.get(url(Competency, "list_results"), {"q": "test.cms"}))
         assert "test.cms" in found
 
@@ -152,7 +146,7 @@ class ItemInspectTests:
             item=item, number=2, stem="The reworded question?", options=options
         )
         item.save(update_fields=["current_version"])
-        client.force_login(staff(Role.CLINICAL_REVIEWER))
+        client.force_login(staff_user(Role.CLINICAL_REVIEWER))
         page = ok(client.get(url(Item, "inspect", item.pk)))
         for text in (
             "Question cms-item?",
@@ -175,7 +169,7 @@ class ItemInspectTests:
         grader = Grader(bank["exam"], [UserFactory() for _ in range(3)])
         for n in range(MIN_RESPONSES):
             grader.attempt({item: "A" if n % 2 else "B", bank["other"]: "A" if n % 2 else "C"})
-        client.force_login(staff(Role.AUTHOR))
+        client.force_login(staff_user(Role.AUTHOR))
         page = ok(client.get(url(Item, "inspect", item.pk)))
         assert "15 (50%)" in page
         assert "Distractor C never chosen" in page
@@ -184,7 +178,7 @@ class ItemInspectTests:
 @pytest.mark.django_db
 class FilesOwnTheRecordsTests:
     def test_nothing_is_added_or_deleted_in_the_cms_not_even_by_a_superuser(self, client, bank):
-        client.force_login(staff(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+        client.force_login(staff_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
         for model, obj in [
             (Assessment, bank["exam"]),
             (Item, bank["item"]),
@@ -204,7 +198,7 @@ class FilesOwnTheRecordsTests:
         assert client.get(url(Vignette, "edit", bank["vignette"].pk)).status_code in {302, 403}
 
     def test_a_reviewer_may_look_but_not_change_the_rules(self, client, bank):
-        client.force_login(staff(Role.CLINICAL_REVIEWER))
+        client.force_login(staff_user(Role.CLINICAL_REVIEWER))
         ok(client.get(url(Assessment, "inspect", bank["exam"].pk)))
         assert client.get(url(Assessment, "edit", bank["exam"].pk)).status_code in {302, 403}
 
@@ -224,7 +218,7 @@ def rules(**changes) -> dict:
 @pytest.mark.django_db
 class AssessmentRuleTests:
     def test_an_author_changes_the_rules_but_not_what_the_assessment_is(self, client, bank):
-        client.force_login(staff(Role.AUTHOR))
+        client.force_login(staff_user(Role.AUTHOR))
         target = bank["exam"]
         response = client.post(
             url(Assessment, "edit", target.pk),
@@ -254,7 +248,7 @@ class AssessmentRuleTests:
         assert (target.kind, target.title) == ("exam", "Course exam: Course cms")
 
     def test_a_knowledge_check_takes_every_item(self, client, bank):
-        client.force_login(staff(Role.AUTHOR))
+        client.force_login(staff_user(Role.AUTHOR))
         response = client.post(
             url(Assessment, "edit", bank["check"].pk), rules(items_per_competency=1)
         )
@@ -263,13 +257,13 @@ class AssessmentRuleTests:
         assert Assessment.objects.get(pk=bank["check"].pk).items_per_competency is None
 
     def test_a_passing_score_above_100_is_refused(self, client, bank):
-        client.force_login(staff(Role.ADMINISTRATOR))
+        client.force_login(staff_user(Role.ADMINISTRATOR))
         response = client.post(url(Assessment, "edit", bank["exam"].pk), rules(passing_score=101))
         assert response.status_code == 200
         assert Assessment.objects.get(pk=bank["exam"].pk).passing_score != 101
 
     def test_a_competency_keeps_its_code(self, client, bank):
-        client.force_login(staff(Role.AUTHOR))
+        client.force_login(staff_user(Role.AUTHOR))
         competency = bank["competency"]
         response = client.post(
             url(Competency, "edit", competency.pk),
@@ -302,7 +296,7 @@ class ItemAnalysisReportTests:
     def test_the_report_lists_item_versions_and_links_to_their_inspect_view(
         self, client, analysed, role
     ):
-        client.force_login(staff(role))
+        client.force_login(staff_user(role))
         page = ok(client.get(reverse("item_analysis")))
         assert "cms-item" in page and "cms-other" in page
         assert url(Item, "inspect", analysed["item"].pk) in page
@@ -310,14 +304,14 @@ class ItemAnalysisReportTests:
         assert "1.00" in page  # both items split learners the same way: r = 1
 
     def test_the_report_can_be_sorted(self, client, analysed):
-        client.force_login(staff(Role.AUTHOR))
+        client.force_login(staff_user(Role.AUTHOR))
         for ordering in ("difficulty", "-discrimination", "item_code", "-responses", "flagged"):
             ok(client.get(reverse("item_analysis"), {"ordering": ordering}))
         page = ok(client.get(reverse("item_analysis"), {"ordering": "-item_code"}))
         assert page.index("cms-other") < page.index("cms-item")
 
     def test_csv_and_xlsx_export(self, client, analysed):
-        client.force_login(staff(Role.CLINICAL_REVIEWER))
+        client.force_login(staff_user(Role.CLINICAL_REVIEWER))
         response = client.get(reverse("item_analysis"), {"export": "csv"})
         assert response.status_code == 200
         lines = b"".join(response.streaming_content).decode().splitlines()
@@ -333,5 +327,5 @@ class ItemAnalysisReportTests:
     def test_learners_and_other_roles_cannot_see_it(self, client, analysed, learner):
         client.force_login(learner)
         assert client.get(reverse("item_analysis")).status_code in {302, 403}
-        client.force_login(staff(Role.SUPERVISOR))
+        client.force_login(staff_user(Role.SUPERVISOR))
         assert client.get(reverse("item_analysis")).status_code in {302, 403}

@@ -17,7 +17,7 @@ import pytest
 from accounts.roles import Role
 from courses.models import LessonPage, ModulePage
 from courses.review_report import review_overdue_lessons
-from tests.factories import UserFactory, totp_enable
+from tests.factories import UserFactory, staff_user
 
 FIXTURE = Path(__file__).parent / "curriculum"
 
@@ -25,12 +25,6 @@ FIXTURE = Path(__file__).parent / "curriculum"
 @pytest.fixture
 def tree(db, tmp_path):
     call_command("load_curricula", str(FIXTURE), stdout=StringIO())
-
-
-def staff(role: Role, **extra):
-    user = UserFactory(roles=[role], **extra)
-    totp_enable(user)  # every role but learner needs MFA before reaching the CMS
-    return user
 
 
 def lesson_form(title: str, slug: str) -> dict:
@@ -74,7 +68,7 @@ class ClinicalReviewGateTests:
         assert basics.permissions_for_user(superuser).can_publish()
 
     def test_publish_button_in_the_cms_does_not_publish_medication_content(self, client, tree):
-        admin = staff(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+        admin = staff_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
         client.force_login(admin)
         page = LessonPage.objects.get(slug="unreviewed")
         revisions = page.revisions.count()
@@ -88,8 +82,8 @@ class ClinicalReviewGateTests:
         self, client, tree
     ):
         author, reviewer = (
-            staff(Role.AUTHOR),
-            staff(Role.CLINICAL_REVIEWER, first_name="Casey", last_name="Reviewer"),
+            staff_user(Role.AUTHOR),
+            staff_user(Role.CLINICAL_REVIEWER, first_name="Casey", last_name="Reviewer"),
         )
         module = ModulePage.objects.get(slug="effects")
         client.force_login(author)
@@ -116,7 +110,7 @@ class ClinicalReviewGateTests:
         assert lesson.clinical_reviewer == "Casey Reviewer"
 
     def test_an_author_cannot_approve(self, client, tree):
-        author = staff(Role.AUTHOR)
+        author = staff_user(Role.AUTHOR)
         lesson = LessonPage.objects.get(slug="unreviewed")
         workflow = lesson.get_workflow()
         state = workflow.start(lesson, author)
@@ -141,15 +135,15 @@ class ReviewOverdueReportTests:
         }
 
     def test_report_page_is_for_reviewers_and_administrators(self, client, tree):
-        client.force_login(staff(Role.CLINICAL_REVIEWER))
+        client.force_login(staff_user(Role.CLINICAL_REVIEWER))
         response = client.get(reverse("clinical_review_due"))
         assert response.status_code == 200
-        client.force_login(staff(Role.AUTHOR))
+        client.force_login(staff_user(Role.AUTHOR))
         assert client.get(reverse("clinical_review_due")).status_code in {302, 403}
 
     def test_report_csv_export(self, client, tree):
         LessonPage.objects.filter(slug="unreviewed").update(live=True)
-        client.force_login(staff(Role.CLINICAL_REVIEWER))
+        client.force_login(staff_user(Role.CLINICAL_REVIEWER))
         response = client.get(reverse("clinical_review_due") + "?export=csv")
         body = b"".join(response.streaming_content).decode()
         assert "Unreviewed lesson" in body
@@ -159,13 +153,13 @@ class ReviewOverdueReportTests:
 class EditingPermissionTests:
     def test_authors_may_upload_images_and_reviewers_only_choose_them(self, tree):
         image_permissions = policy_registry.get_by_type(get_image_model())
-        author, reviewer = staff(Role.AUTHOR), staff(Role.CLINICAL_REVIEWER)
+        author, reviewer = staff_user(Role.AUTHOR), staff_user(Role.CLINICAL_REVIEWER)
         assert image_permissions.user_has_permission(author, "add")
         assert not image_permissions.user_has_permission(reviewer, "add")
         assert image_permissions.user_has_permission(reviewer, "choose")
 
     def test_authors_may_add_and_edit_pages_but_not_publish(self, tree):
-        author = staff(Role.AUTHOR)
+        author = staff_user(Role.AUTHOR)
         basics = LessonPage.objects.get(slug="what-it-is")
         tester = basics.permissions_for_user(author)
         assert tester.can_edit()
