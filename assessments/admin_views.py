@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, NumberColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
@@ -49,6 +50,23 @@ class ItemIndexView(FromFilesIndexView):
         context = super().get_context_data(**kwargs)
         context["items_from_files"] = ITEMS_FROM_FILES
         return context
+
+
+class CompetencyInspectView(InspectView):
+    """A competency with its observation checklist (behaviours come from the framework file)."""
+
+    def get_field_label(self, field_name, field):
+        if field_name == "behaviours":
+            return "Observation checklist"
+        return super().get_field_label(field_name, field)
+
+    def get_behaviours_display_value(self):
+        behaviours = self.object.behaviours.filter(retired=False)
+        if not behaviours:
+            return "None: this competency is not observed."
+        return format_html(
+            "<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((b.text,) for b in behaviours))
+        )
 
 
 class ItemInspectView(InspectView):

@@ -13,6 +13,7 @@ import json
 from assessments.models import (
     Assessment,
     AssessmentKind,
+    Behaviour,
     Competency,
     CompetencyDomain,
     CourseCompetency,
@@ -85,8 +86,9 @@ def framework_write(framework: Framework, report) -> None:
             report,
             f"competency domain {code}",
         )
+    behaviours = {(b.competency_id, b.code): b for b in Behaviour.objects.all()}
     for order, spec in enumerate(framework.competencies.values()):
-        upsert_from_files(
+        competency = upsert_from_files(
             Competency,
             {"code": spec.id},
             {
@@ -99,6 +101,30 @@ def framework_write(framework: Framework, report) -> None:
             report,
             f"competency {spec.id}",
         )
+        behaviours_write(competency, spec, behaviours, report)
+
+
+def behaviours_write(competency: Competency, spec, existing: dict, report) -> None:
+    """The checklist as the file lists it; a behaviour the file drops is retired, so the ratings
+    already given keep their wording."""
+    listed = set()
+    for order, (code, text) in enumerate(spec.behaviours):
+        listed.add(code)
+        values = {"text": text, "sort_order": order, "retired": False}
+        row = existing.get((competency.pk, code))
+        if row is None:
+            Behaviour.objects.create(competency=competency, code=code, **values)
+            report.created.append(f"behaviour {spec.id}/{code}")
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save()
+            report.updated.append(f"behaviour {spec.id}/{code}")
+    for (competency_id, code), row in existing.items():
+        if competency_id == competency.pk and code not in listed and not row.retired:
+            row.retired = True
+            row.save(update_fields=["retired"])
+            report.not_in_files.append(f"behaviour {spec.id}/{code} (retired)")
 
 
 def option_id(item_code: str, text: str) -> str:

@@ -70,21 +70,62 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ObservationForm(forms.Form):
+def observable_competency_choices():
+    """Competencies with an observation checklist, grouped by domain."""
+    groups: dict[str, list] = {}
+    for competency in (
+        Competency.objects.filter(retired=False, behaviours__retired=False)
+        .select_related("domain")
+        .distinct()
+    ):
+        groups.setdefault(competency.domain.name, []).append((competency.code, competency.name))
+    return [("", "Choose a competency")] + list(groups.items())
+
+
+class ObservationStartForm(forms.Form):
+    """Who and what the supervisor observed: it opens that competency's checklist."""
+
     learner = forms.ChoiceField(label="Person observed")
-    competency = forms.ChoiceField(choices=competency_choices)
-    observed_on = forms.DateField(widget=DateInput, label="Observed on")
-    rating = forms.ChoiceField(choices=Rating.choices)
-    comment = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="What you saw and heard."
-    )
+    competency = forms.ChoiceField(choices=observable_competency_choices)
 
     def __init__(self, *args, supervisees=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["learner"].choices = [
+        self.fields["learner"].choices = [("", "Choose a person")] + [
             (str(person.public_id), person.get_full_name() or person.email)
             for person in supervisees
         ]
 
+
+BEHAVIOUR_PREFIX = "behaviour-"
+
+
+class ObservationChecklistForm(forms.Form):
+    """One rating per behaviour of the competency's checklist, a date and a comment."""
+
+    observed_on = forms.DateField(widget=DateInput, label="Observed on")
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="What you saw and heard."
+    )
+
+    def __init__(self, *args, checklist=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for behaviour in checklist:
+            self.fields[BEHAVIOUR_PREFIX + behaviour.code] = forms.ChoiceField(
+                label=behaviour.text,
+                choices=Rating.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Rate this behaviour."},
+            )
+
     def clean_observed_on(self):
         return _not_future(self.cleaned_data["observed_on"])
+
+    def behaviour_fields(self):
+        return [field for field in self if field.name.startswith(BEHAVIOUR_PREFIX)]
+
+    def ratings(self) -> dict[str, str]:
+        return {
+            name.removeprefix(BEHAVIOUR_PREFIX): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(BEHAVIOUR_PREFIX)
+        }

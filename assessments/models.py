@@ -65,6 +65,27 @@ class Competency(index.Indexed, models.Model):
         return f"{self.code}: {self.name}"
 
 
+class Behaviour(models.Model):
+    """Something an observer can see or hear when a person practises a competency: one line of
+    that competency's observation checklist. Loaded from the framework file; retired, never
+    deleted, when the file drops it, so past ratings keep their wording."""
+
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="behaviours")
+    code = models.SlugField(max_length=60, help_text="Stable id within its competency.")
+    text = models.CharField(max_length=200)
+    sort_order = models.PositiveIntegerField(default=0)
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["competency_id", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["competency", "code"], name="behaviour_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class CourseCompetency(models.Model):
     """The competencies a course teaches (course.yaml `competencies`)."""
 
@@ -412,13 +433,21 @@ class ExternalTraining(models.Model):
 
 
 class Rating(models.TextChoices):
+    """From weakest to strongest: an observation is as strong as its weakest behaviour."""
+
     NOT_YET = "not_yet", "Not yet demonstrated"
     DEVELOPING = "developing", "Developing"
     COMPETENT = "competent", "Competent"
 
+    @classmethod
+    def weakest(cls, ratings) -> "Rating":
+        order = list(cls)
+        return min((cls(rating) for rating in ratings), key=order.index)
+
 
 class Observation(models.Model):
-    """A supervisor's rating of a competency they watched the learner practise."""
+    """A supervisor's checklist of a competency they watched the learner practise: a rating per
+    behaviour (`ratings`) and, in `rating`, the weakest of them, which is what counts."""
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="observations"
@@ -444,6 +473,23 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} {self.competency_id}: {self.rating}"
+
+
+class BehaviourRating(models.Model):
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="ratings")
+    behaviour = models.ForeignKey(Behaviour, on_delete=models.PROTECT, related_name="+")
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+
+    class Meta:
+        ordering = ["behaviour__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["observation", "behaviour"], name="behaviour_rated_once_per_observation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.behaviour_id}: {self.rating}"
 
 
 class ProgramCompetency(models.Model):

@@ -16,10 +16,13 @@ from accounts.models import User
 from accounts.roles import Role, user_roles
 from assessments import events
 from assessments.models import (
+    Behaviour,
+    BehaviourRating,
     Competency,
     ExternalTraining,
     Observation,
     PracticeLog,
+    Rating,
     ReviewStatus,
 )
 
@@ -192,6 +195,11 @@ def supervisees_of(supervisor: User):
     )
 
 
+def observation_checklist(competency: Competency) -> list[Behaviour]:
+    """The behaviours a supervisor rates when observing this competency, in order."""
+    return list(competency.behaviours.filter(retired=False))
+
+
 @transaction.atomic
 def observation_record(
     *,
@@ -199,9 +207,11 @@ def observation_record(
     learner: User,
     competency_code: str,
     observed_on: datetime.date,
-    rating: str,
+    ratings: dict[str, str],
     comment: str,
 ) -> Observation:
+    """Record a checklist: `ratings` maps each behaviour's code to a Rating. The observation
+    counts as its weakest rating, so "competent" needs every behaviour seen as competent."""
     if supervisor.pk == learner.pk:
         raise PracticeRefused("You cannot observe yourself.")
     if not supervisor.has_perm("assessments.observe_competency"):
@@ -214,11 +224,30 @@ def observation_record(
     if not comment.strip():
         raise PracticeRefused("Describe what you observed.")
     [competency] = _competencies([competency_code])
-    return Observation.objects.create(
+    checklist = {behaviour.code: behaviour for behaviour in observation_checklist(competency)}
+    if not checklist:
+        raise PracticeRefused(f"“{competency.name}” has no observation checklist yet.")
+    unknown = sorted(set(ratings) - set(checklist))
+    if unknown:
+        raise PracticeRefused(f"Not on the checklist of “{competency.name}”: {', '.join(unknown)}.")
+    unrated = [code for code in checklist if not ratings.get(code)]
+    if unrated:
+        raise PracticeRefused(
+            f"Rate every behaviour on the checklist: {len(unrated)} of {len(checklist)} not rated."
+        )
+    invalid = sorted(set(ratings.values()) - set(Rating.values))
+    if invalid:
+        raise PracticeRefused(f"Unknown rating: {', '.join(invalid)}.")
+    observation = Observation.objects.create(
         supervisor=supervisor,
         learner=learner,
         competency=competency,
         observed_on=observed_on,
-        rating=rating,
+        rating=Rating.weakest(ratings.values()),
         comment=comment.strip(),
     )
+    BehaviourRating.objects.bulk_create(
+        BehaviourRating(observation=observation, behaviour=behaviour, rating=ratings[code])
+        for code, behaviour in checklist.items()
+    )
+    return observation

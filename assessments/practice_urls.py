@@ -11,6 +11,7 @@ urlpatterns = [
     path("training/<int:training_id>/evidence/", views.training_evidence, name="evidence"),
     path("training/review/", views.training_review, name="training_review"),
     path("supervision/", views.supervision, name="supervision"),
+    path("supervision/observe/", views.observe, name="observe"),
     path("supervision/logs/<int:log_id>/", views.practice_log_decide, name="log_decide"),
     path("competencies/", views.competencies, name="competencies"),
 ]

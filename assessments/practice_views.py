@@ -3,14 +3,27 @@ training taken elsewhere, and the learner's competency evidence."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import practice, selectors
-from assessments.forms import DecisionForm, ExternalTrainingForm, ObservationForm, PracticeLogForm
-from assessments.models import ExternalTraining, Observation, PracticeLog, ReviewStatus
+from assessments.forms import (
+    DecisionForm,
+    ExternalTrainingForm,
+    ObservationChecklistForm,
+    ObservationStartForm,
+    PracticeLogForm,
+)
+from assessments.models import (
+    BehaviourRating,
+    Competency,
+    ExternalTraining,
+    Observation,
+    PracticeLog,
+    ReviewStatus,
+)
 
 PENDING_FIRST = Case(
     When(status=ReviewStatus.SUBMITTED, then=Value(0)),
@@ -34,8 +47,10 @@ def _home(request, log_form=None, training_form=None, status=200):
             "training_form": training_form or ExternalTrainingForm(auto_id=TRAINING_IDS),
             "logs": PracticeLog.objects.filter(learner=user).select_related("supervisor"),
             "training": ExternalTraining.objects.filter(learner=user),
-            "observations": Observation.objects.filter(learner=user).select_related(
-                "competency", "supervisor"
+            "observations": Observation.objects.filter(learner=user)
+            .select_related("competency", "supervisor")
+            .prefetch_related(
+                Prefetch("ratings", BehaviourRating.objects.select_related("behaviour"))
             ),
             "totals": selectors.practice_totals(user=user),
         },
@@ -101,32 +116,9 @@ def training_evidence(request, training_id: int):
 
 @login_required
 @permission_required("assessments.attest_practicelog", raise_exception=True)
-@require_http_methods(["GET", "POST"])
 def supervision(request):
     supervisor = request.user
     supervisees = list(practice.supervisees_of(supervisor))
-    observation_form = ObservationForm(supervisees=supervisees)
-    status = 200
-    if request.method == "POST" and request.POST.get("form") == "observation":
-        observation_form = ObservationForm(request.POST, supervisees=supervisees)
-        if observation_form.is_valid():
-            data = observation_form.cleaned_data
-            learner = next(p for p in supervisees if str(p.public_id) == data["learner"])
-            try:
-                practice.observation_record(
-                    supervisor=supervisor,
-                    learner=learner,
-                    competency_code=data["competency"],
-                    observed_on=data["observed_on"],
-                    rating=data["rating"],
-                    comment=data["comment"],
-                )
-            except practice.PracticeRefused as refused:
-                observation_form.add_error(None, str(refused))
-            else:
-                messages.success(request, "The observation is recorded.")
-                return redirect("practice:supervision")
-        status = 400
     logs = (
         PracticeLog.objects.filter(supervisor=supervisor)  # only logs that name this supervisor
         .select_related("learner")
@@ -136,8 +128,50 @@ def supervision(request):
     return render(
         request,
         "assessments/practice/supervision.html",
-        {"logs": logs, "observation_form": observation_form, "has_supervisees": supervisees},
-        status=status,
+        {
+            "logs": logs,
+            "start_form": ObservationStartForm(supervisees=supervisees),
+            "has_supervisees": supervisees,
+        },
+    )
+
+
+@login_required
+@permission_required("assessments.observe_competency", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def observe(request):
+    """The checklist of one competency for one supervisee: the query string says which (the
+    start form on the supervision page), the POST records the ratings."""
+    supervisees = list(practice.supervisees_of(request.user))
+    start = ObservationStartForm(request.GET, supervisees=supervisees)
+    if not start.is_valid():
+        context = {"start_form": start}
+        return render(request, "assessments/practice/observe.html", context, status=400)
+    learner = next(p for p in supervisees if str(p.public_id) == start.cleaned_data["learner"])
+    competency = Competency.objects.get(code=start.cleaned_data["competency"])
+    form = ObservationChecklistForm(
+        request.POST or None, checklist=practice.observation_checklist(competency)
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            practice.observation_record(
+                supervisor=request.user,
+                learner=learner,
+                competency_code=competency.code,
+                observed_on=form.cleaned_data["observed_on"],
+                ratings=form.ratings(),
+                comment=form.cleaned_data["comment"],
+            )
+        except practice.PracticeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "The observation is recorded.")
+            return redirect("practice:supervision")
+    return render(
+        request,
+        "assessments/practice/observe.html",
+        {"start_form": start, "learner": learner, "competency": competency, "form": form},
+        status=400 if form.is_bound else 200,
     )
 
 

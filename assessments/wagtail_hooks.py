@@ -22,6 +22,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from assessments.admin_views import (
+    CompetencyInspectView,
     FromFilesIndexView,
     ItemAnalysisView,
     ItemIndexView,
@@ -62,7 +63,8 @@ FRAMEWORK_FROM_FILES = (
     "<p>The competency framework is loaded from <code>content/competencies.yaml</code>. "
     "The code is its stable id and can't change here; the next <code>load_curricula</code> "
     "sets names, descriptions and retirement back to what the file says, so make lasting "
-    "changes in the file.</p>"
+    "changes in the file. A competency's observation checklist (its behaviours) is edited in "
+    "the file only: ratings already given keep the wording they were given for.</p>"
 )
 RULES_FROM_FILES = (
     "<p>Assessments are created from each course's <code>items.yaml</code>. Rule changes apply "
@@ -104,6 +106,8 @@ class CompetencyViewSet(FromFilesViewSet):
     list_display = ["name", "code", "domain", BooleanColumn("retired", label="Retired")]
     list_filter = ["domain", "retired"]
     search_fields = ["code", "name", "description"]
+    inspect_view_class = CompetencyInspectView
+    inspect_view_fields = ["code", "domain", "name", "description", "retired", "behaviours"]
     panels = [
         HelpPanel(FRAMEWORK_FROM_FILES),
         FieldPanel("code", read_only=True),

@@ -10,7 +10,9 @@ from courses.curriculum.sources import SLUG, SourceError, YamlDoc, load_yaml
 
 COMPETENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 DOMAIN_KEYS = {"id", "name", "description", "competencies"}
-COMPETENCY_KEYS = {"id", "name", "description", "retired"}
+COMPETENCY_KEYS = {"id", "name", "description", "retired", "behaviours"}
+BEHAVIOUR_KEYS = {"id", "text"}
+BEHAVIOUR_TEXT_LIMIT = 200
 
 
 @dataclass
@@ -20,6 +22,8 @@ class CompetencySpec:
     name: str
     description: str
     retired: bool = False
+    # What an observer watches for: (stable slug, text), in checklist order.
+    behaviours: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -90,4 +94,36 @@ def _domain(doc: YamlDoc, framework: Framework, domain, index: int) -> None:
             name=doc.text(item, "name", *where),
             description=doc.text(item, "description", *where),
             retired=item.get("retired") is True,
+            behaviours=_behaviours(doc, item, where),
         )
+
+
+def _behaviours(doc: YamlDoc, competency: dict, at: tuple) -> list[tuple[str, str]]:
+    behaviours = competency.get("behaviours")
+    if behaviours is None:
+        return []
+    if not isinstance(behaviours, list):
+        doc.error("'behaviours' must be a list of {id, text}", *at, "behaviours")
+        return []
+    result: list[tuple[str, str]] = []
+    for index, behaviour in enumerate(behaviours):
+        where = (*at, "behaviours", index)
+        if not isinstance(behaviour, dict):
+            doc.error("each behaviour needs an id and a text", *where)
+            continue
+        doc.unknown_keys(behaviour, BEHAVIOUR_KEYS, *where)
+        slug = doc.text(behaviour, "id", *where)
+        text = " ".join(doc.text(behaviour, "text", *where).split())
+        if slug and not SLUG.match(slug):
+            doc.error(f"behaviour id '{slug}' is not a slug (a-z, 0-9, -)", *where, "id")
+        elif slug in {known for known, _ in result}:
+            doc.error(f"duplicate behaviour id '{slug}'", *where, "id")
+        elif len(text) > BEHAVIOUR_TEXT_LIMIT:
+            doc.error(
+                f"a behaviour is one sentence of at most {BEHAVIOUR_TEXT_LIMIT} characters",
+                *where,
+                "text",
+            )
+        elif slug and text:
+            result.append((slug, text))
+    return result

@@ -433,7 +433,16 @@ class PlanReader:
                     doc.error(f"competency '{competency_id}' is retired", *at, index)
 
         for program in self.plan.programs:
-            check(self.docs[program.path], program.observed_competencies, "observed_competencies")
+            doc = self.docs[program.path]
+            check(doc, program.observed_competencies, "observed_competencies")
+            for index, competency_id in enumerate(program.observed_competencies):
+                if competency_id in known and not known[competency_id].behaviours:
+                    doc.error(
+                        f"competency '{competency_id}' is observed but lists no behaviours to "
+                        "observe (add 'behaviours' to it in competencies.yaml)",
+                        "observed_competencies",
+                        index,
+                    )
         owners: dict[str, str] = {}  # item or vignette id -> file that defines it
         for course in self.plan.courses:
             check(self.docs[course.path], course.competencies, "competencies")

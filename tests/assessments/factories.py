@@ -4,6 +4,7 @@ from assessments.bank_import import option_id
 from assessments.models import (
     Assessment,
     AssessmentKind,
+    Behaviour,
     Competency,
     CompetencyDomain,
     FeedbackPolicy,
@@ -18,6 +19,19 @@ def competencies(*codes: str) -> list[Competency]:
     return [
         Competency.objects.get_or_create(code=code, defaults={"domain": domain, "name": code})[0]
         for code in codes
+    ]
+
+
+def checklist(competency: Competency, *codes: str) -> list[Behaviour]:
+    """Behaviours to observe for `competency`, in the order given."""
+    return [
+        Behaviour.objects.create(
+            competency=competency,
+            code=code,
+            text=f"Does {code} where it can be seen.",
+            sort_order=i,
+        )
+        for i, code in enumerate(codes)
     ]
 
 

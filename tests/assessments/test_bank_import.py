@@ -14,6 +14,7 @@ from assessments.models import (
     Competency,
     Item,
     ItemVersion,
+    ProgramCompetency,
     Vignette,
 )
 from assessments.selectors import attempt_items
@@ -69,11 +70,45 @@ class BankImportTests:
             1440,
         )
 
+    def test_stores_each_competency_checklist_and_retires_dropped_behaviours(self, curriculum):
+        load(curriculum)
+        goals = Competency.objects.get(code="sdm.elicit-goals")
+        assert [(b.code, b.retired) for b in goals.behaviours.all()] == [
+            ("asks-what-matters", False),
+            ("reflects-back", False),
+        ]
+        assert list(ProgramCompetency.objects.values_list("competency__code", flat=True)) == [
+            "sdm.elicit-goals"
+        ]
+        framework = curriculum.parent / "competencies.yaml"
+        edit(framework, "          - id: reflects-back\n", "")
+        edit(
+            framework,
+            "            text: Summarises the person's goals and checks the summary with them.\n",
+            "",
+        )
+        edit(framework, "Asks what matters most", "Asks first what matters most")
+        output = load(curriculum)
+        assert "behaviour sdm.elicit-goals/reflects-back (retired)" in output
+        assert [(b.code, b.text, b.retired) for b in goals.behaviours.all()] == [
+            (
+                "asks-what-matters",
+                "Asks first what matters most to the person before offering options.",
+                False,
+            ),
+            (
+                "reflects-back",
+                "Summarises the person's goals and checks the summary with them.",
+                True,
+            ),
+        ]
+
     def test_a_second_load_changes_nothing(self, curriculum):
         load(curriculum)
         versions = list(ItemVersion.objects.values_list("pk", "stem"))
         output = load(curriculum)
         assert "item " not in output
+        assert "behaviour " not in output
         assert list(ItemVersion.objects.values_list("pk", "stem")) == versions
 
     def test_an_unanswered_item_is_edited_in_place(self, curriculum):

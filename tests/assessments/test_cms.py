@@ -11,13 +11,14 @@ from accounts.roles import Role
 from assessments.analysis import MIN_RESPONSES
 from assessments.models import (
     Assessment,
+    Behaviour,
     Competency,
     CompetencyDomain,
     Item,
     ItemVersion,
     Vignette,
 )
-from tests.assessments.factories import build_item, competencies, exam, knowledge_check
+from tests.assessments.factories import build_item, checklist, competencies, exam, knowledge_check
 from tests.assessments.test_item_analysis import Grader
 from tests.courses.factories import build_course
 from tests.factories import UserFactory, staff_user
@@ -78,6 +79,15 @@ class SnippetPageTests:
             (Assessment, bank["check"]),
         ]:
             ok(client.get(url(model, "edit", obj.pk)))
+
+    def test_a_competency_shows_its_observation_checklist(self, client, bank):
+        checklist(bank["competency"], "asks-first", "reflects-back")
+        Behaviour.objects.filter(code="reflects-back").update(retired=True)
+        client.force_login(staff_user(Role.CLINICAL_REVIEWER))
+        page = ok(client.get(url(Competency, "inspect", bank["competency"].pk)))
+        assert "Observation checklist" in page
+        assert "<li>Does asks-first where it can be seen.</li>" in page
+        assert "reflects-back" not in page  # retired: no longer on the checklist
 
     def test_the_assessments_menu_groups_them(self, client, bank):
         client.force_login(staff_user(Role.ADMINISTRATOR))

@@ -3,6 +3,7 @@ they count toward."""
 
 import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -11,17 +12,19 @@ from django.utils import timezone
 import pytest
 
 from accounts.roles import Role
+from assessments import practice
 from assessments.models import (
     ExternalTraining,
     Observation,
     PracticeLog,
     ProgramCompetency,
+    Rating,
     ReviewStatus,
 )
 from assessments.practice import PracticeRefused, practice_log_decide, practice_log_record
 from assessments.requirements import program_status
 from courses.models import Enrolment, ProgramCourse, ProgramIndexPage, ProgramPage
-from tests.assessments.factories import competencies
+from tests.assessments.factories import checklist, competencies
 from tests.courses.factories import build_course
 from tests.factories import UserFactory, staff_user
 
@@ -279,53 +282,160 @@ class ExternalTrainingTests:
         assert client.get(reverse("practice:training_review")).status_code == 403
 
 
+BEHAVIOURS = ("explains-the-role", "keeps-boundaries", "refers-medication-questions")
+
+
+@pytest.fixture
+def supervisee(learner, supervisor):
+    """The learner named the supervisor on a log, so the supervisor may observe them."""
+    practice_log_record(
+        learner=learner,
+        supervisor_email=supervisor.email,
+        date=today(),
+        hours=Decimal(2),
+        setting="Respite",
+        activities="Support",
+    )
+    [competency] = competencies("peer.role-and-boundaries")
+    checklist(competency, *BEHAVIOURS)
+    return learner
+
+
+def observe_url(learner, competency="peer.role-and-boundaries") -> str:
+    query = urlencode({"learner": str(learner.public_id), "competency": competency})
+    return f"{reverse('practice:observe')}?{query}"
+
+
+def checklist_form(**ratings) -> dict:
+    return {
+        "observed_on": today().isoformat(),
+        "comment": "Explained the peer role and referred the medication question on.",
+        **{f"behaviour-{code}": ratings.get(code, "competent") for code in BEHAVIOURS},
+    }
+
+
 @pytest.mark.django_db
 class ObservationTests:
-    def test_an_observation_of_a_supervisee_counts_toward_observed_competencies(
-        self, client, learner, supervisor, program
+    def test_the_checklist_lists_each_behaviour_with_the_ratings(
+        self, client, supervisor, supervisee
     ):
-        practice_log_record(
-            learner=learner,
-            supervisor_email=supervisor.email,
-            date=today(),
-            hours=Decimal(2),
-            setting="Respite",
-            activities="Support",
-        )
         client.force_login(supervisor)
-        response = client.post(
-            reverse("practice:supervision"),
-            {
-                "form": "observation",
-                "learner": str(learner.public_id),
-                "competency": "peer.role-and-boundaries",
-                "observed_on": today().isoformat(),
-                "rating": "competent",
-                "comment": "Explained options and referred the medication question on.",
-            },
-        )
+        start = client.get(reverse("practice:supervision")).content.decode()
+        assert f'action="{reverse("practice:observe")}"' in start
+        body = client.get(observe_url(supervisee)).content.decode()
+        for code in BEHAVIOURS:
+            assert f"Does {code} where it can be seen." in body
+            assert f'name="behaviour-{code}" value="developing"' in body
+
+    def test_every_behaviour_competent_counts_toward_observed_competencies(
+        self, client, supervisor, supervisee, program
+    ):
+        client.force_login(supervisor)
+        response = client.post(observe_url(supervisee), checklist_form())
         assert response.status_code == 302
-        status = {r.key: r for r in program_status(user=learner, program=program).requirements}
+        observation = Observation.objects.get()
+        assert observation.rating == Rating.COMPETENT
+        assert [(r.behaviour.code, r.rating) for r in observation.ratings.all()] == [
+            (code, "competent") for code in BEHAVIOURS
+        ]
+        status = {r.key: r for r in program_status(user=supervisee, program=program).requirements}
         assert status["observed_competencies"].met
 
-    def test_only_people_who_named_the_supervisor_can_be_observed(
-        self, client, learner, supervisor
+    def test_one_developing_behaviour_makes_the_observation_developing(
+        self, client, supervisor, supervisee, program
     ):
         client.force_login(supervisor)
-        response = client.post(
-            reverse("practice:supervision"),
-            {
-                "form": "observation",
-                "learner": str(learner.public_id),
-                "competency": "peer.role-and-boundaries",
-                "observed_on": today().isoformat(),
-                "rating": "competent",
-                "comment": "Seen.",
-            },
-        )
+        form = checklist_form(**{"keeps-boundaries": "developing"})
+        assert client.post(observe_url(supervisee), form).status_code == 302
+        assert Observation.objects.get().rating == Rating.DEVELOPING
+        status = {r.key: r for r in program_status(user=supervisee, program=program).requirements}
+        assert not status["observed_competencies"].met
+
+    def test_a_behaviour_left_unrated_is_refused_and_nothing_is_saved(
+        self, client, supervisor, supervisee
+    ):
+        client.force_login(supervisor)
+        form = checklist_form()
+        del form["behaviour-keeps-boundaries"]
+        response = client.post(observe_url(supervisee), form)
+        assert response.status_code == 400
+        assert "Rate this behaviour." in response.content.decode()
+        assert not Observation.objects.exists()
+
+    def test_an_unknown_rating_is_refused(self, client, supervisor, supervisee):
+        client.force_login(supervisor)
+        form = checklist_form(**{"keeps-boundaries": "superb"})
+        response = client.post(observe_url(supervisee), form)
         assert response.status_code == 400
         assert "Select a valid choice" in response.content.decode()
         assert not Observation.objects.exists()
+
+    def test_the_service_refuses_a_partial_or_foreign_checklist(self, supervisor, supervisee):
+        base = {
+            "supervisor": supervisor,
+            "learner": supervisee,
+            "competency_code": "peer.role-and-boundaries",
+            "observed_on": today(),
+            "comment": "Seen.",
+        }
+        with pytest.raises(PracticeRefused, match="1 of 3 not rated"):
+            practice.observation_record(
+                **base, ratings={"explains-the-role": "competent", "keeps-boundaries": "competent"}
+            )
+        with pytest.raises(PracticeRefused, match="Not on the checklist .*: elicits-goals"):
+            practice.observation_record(
+                **base,
+                ratings={**dict.fromkeys(BEHAVIOURS, "competent"), "elicits-goals": "competent"},
+            )
+        with pytest.raises(PracticeRefused, match="Unknown rating: superb"):
+            practice.observation_record(
+                **base,
+                ratings={**dict.fromkeys(BEHAVIOURS, "competent"), "keeps-boundaries": "superb"},
+            )
+        assert not Observation.objects.exists()
+
+    def test_a_competency_without_a_checklist_cannot_be_observed(
+        self, client, supervisor, supervisee
+    ):
+        competencies("peer.lived-experience")  # no behaviours
+        client.force_login(supervisor)
+        response = client.get(observe_url(supervisee, "peer.lived-experience"))
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.content.decode()
+        with pytest.raises(PracticeRefused, match="has no observation checklist yet"):
+            practice.observation_record(
+                supervisor=supervisor,
+                learner=supervisee,
+                competency_code="peer.lived-experience",
+                observed_on=today(),
+                ratings={},
+                comment="Seen.",
+            )
+
+    def test_only_people_who_named_the_supervisor_can_be_observed(
+        self, client, supervisor, supervisee
+    ):
+        stranger = UserFactory()
+        client.force_login(supervisor)
+        response = client.post(observe_url(stranger), checklist_form())
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.content.decode()
+        assert not Observation.objects.exists()
+
+    def test_learners_cannot_open_a_checklist(self, client, supervisee):
+        client.force_login(supervisee)
+        assert client.get(observe_url(supervisee)).status_code == 403
+
+    def test_the_learner_sees_each_behaviour_rating(self, client, supervisor, supervisee):
+        client.force_login(supervisor)
+        client.post(observe_url(supervisee), checklist_form(**{"keeps-boundaries": "not_yet"}))
+        client.force_login(supervisee)
+        body = client.get(reverse("practice:home")).content.decode()
+        assert "Not yet demonstrated" in body
+        assert (
+            "Does keeps-boundaries where it can be seen. <strong>Not yet demonstrated</strong>"
+            in body
+        )
 
 
 @pytest.mark.django_db
@@ -355,12 +465,13 @@ def test_competency_page_shows_observations_and_attested_practice(client, learne
         competency_codes=["peer.role-and-boundaries"],
     )
     practice_log_decide(log=log, supervisor=supervisor, attest=True)
-    Observation.objects.create(
-        learner=learner,
+    checklist(competency, "keeps-boundaries")
+    practice.observation_record(
         supervisor=supervisor,
-        competency=competency,
+        learner=learner,
+        competency_code=competency.code,
         observed_on=today(),
-        rating="developing",
+        ratings={"keeps-boundaries": "developing"},
         comment="Good start.",
     )
     client.force_login(learner)

@@ -44,7 +44,7 @@ class LoadCurriculaTests:
         output = load(curriculum)
         # 13 pages and references; 1 competency domain and 3 competencies; 3 question-bank
         # items; 1 exam and 1 knowledge check
-        assert "22 created, 0 updated, 0 unchanged" in output
+        assert "24 created, 0 updated, 0 unchanged" in output
         assert "Created: competency sdm.elicit-goals" in output
         assert "Created: item basics-first-step" in output
         basics = CoursePage.objects.get(slug="basics")

@@ -126,7 +126,7 @@ class QuestionBankValidationTests:
             "courses/basics/course.yaml:11: unknown competency 'sdm.elicit-goals' "
             "(there is no competencies.yaml next to this folder)"
         )
-        assert len(errors) == 5  # two on the course, three on the items
+        assert len(errors) == 6  # two on the course, three on the items, one on the program
 
     def test_item_ids_are_unique_across_courses(self, curriculum):
         (curriculum / "courses/meds/items.yaml").write_text(
@@ -158,7 +158,30 @@ class FrameworkValidationTests:
         edit(file, "id: sdm.old-way", "id: sdm.elicit-goals")
         errors = errors_of(curriculum)
         assert (
-            "competencies.yaml:11: competency id 'rights.present-options' must be "
+            "competencies.yaml:16: competency id 'rights.present-options' must be "
             "'sdm.<slug>'" in errors
         )
-        assert "competencies.yaml:14: duplicate competency id 'sdm.elicit-goals'" in errors
+        assert "competencies.yaml:19: duplicate competency id 'sdm.elicit-goals'" in errors
+
+    def test_behaviour_ids_are_slugs_unique_within_their_competency(self, curriculum):
+        file = framework(curriculum)
+        edit(file, "id: reflects-back", "id: asks-what-matters")
+        edit(
+            file,
+            "id: sdm.present-options",
+            "id: sdm.present-options\n        behaviours: [{id: Bad Id, text: Names options.}]",
+        )
+        errors = errors_of(curriculum)
+        assert "competencies.yaml:14: duplicate behaviour id 'asks-what-matters'" in errors
+        assert "competencies.yaml:17: behaviour id 'Bad Id' is not a slug (a-z, 0-9, -)" in errors
+
+    def test_an_observed_competency_needs_behaviours_to_observe(self, curriculum):
+        edit(
+            curriculum / "programs/peer-cert.yaml",
+            "observed_competencies: [sdm.elicit-goals]",
+            "observed_competencies: [sdm.elicit-goals, sdm.present-options]",
+        )
+        assert errors_of(curriculum) == [
+            "programs/peer-cert.yaml:11: competency 'sdm.present-options' is observed but lists "
+            "no behaviours to observe (add 'behaviours' to it in competencies.yaml)"
+        ]

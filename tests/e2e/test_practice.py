@@ -29,7 +29,7 @@ from assessments.models import (
     ReviewStatus,
 )
 from courses.models import Enrolment, ProgramCourse, ProgramIndexPage, ProgramPage
-from tests.assessments.factories import competencies
+from tests.assessments.factories import checklist, competencies
 from tests.courses.factories import build_course
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_course_pages import horizontal_overflow
@@ -37,6 +37,7 @@ from tests.e2e.test_signup_login import sign_in
 from tests.factories import UserFactory, totp_enable
 
 COMPETENCY = "peer.role-and-boundaries"  # the factory names a competency by its code
+BEHAVIOURS = ("explains-the-role", "keeps-boundaries")
 PDF = b"%PDF-1.4\n% certificate of completion\n%%EOF\n"
 SUPERVISED = "Supervised practice hours attested by a supervisor"
 OBSERVED = "Competencies observed as competent by a supervisor"
@@ -78,6 +79,7 @@ def program(site, home_page) -> ProgramPage:
     )
     ProgramCourse.objects.create(program=program, course=course, sort_order=0)
     [competency] = competencies(COMPETENCY)
+    checklist(competency, *BEHAVIOURS)
     ProgramCompetency.objects.create(program=program, competency=competency)
     return program
 
@@ -224,10 +226,14 @@ class PracticeJourneyTests:
         observe = boss.get_by_role("region", name="Record an observed competency")
         observe.get_by_label("Person observed").select_option(label="Riley Peer")
         observe.get_by_label("Competency").select_option(COMPETENCY)
-        observe.get_by_label("Observed on").fill(today().isoformat())
-        observe.get_by_label("Rating").select_option(label="Competent")
-        observe.get_by_label("Comment").fill("Explained their role and kept to its boundaries.")
-        observe.get_by_role("button", name="Record observation").click()
+        observe.get_by_role("button", name="Open the checklist").click()
+        expect(boss.get_by_role("heading", level=1)).to_have_text(f"Observe: {COMPETENCY}")
+        for code in BEHAVIOURS:
+            behaviour = boss.get_by_role("group", name=f"Does {code} where it can be seen.")
+            behaviour.get_by_label("Competent").check()
+        boss.get_by_label("Observed on").fill(today().isoformat())
+        boss.get_by_label("Comment").fill("Explained their role and kept to its boundaries.")
+        boss.get_by_role("button", name="Record observation").click()
         expect(boss.get_by_text("The observation is recorded.")).to_be_visible()
         observation = Observation.objects.get()
         assert (observation.learner, observation.supervisor, observation.rating) == (
@@ -235,6 +241,7 @@ class PracticeJourneyTests:
             supervisor,
             Rating.COMPETENT,
         )
+        assert observation.ratings.count() == len(BEHAVIOURS)
 
         # Back to the learner: the program counts the attested hours and the observation.
         page.goto(program.url)
@@ -350,7 +357,7 @@ def practice_records(people) -> People:
         learner=learner,
         competency_code=COMPETENCY,
         observed_on=today(),
-        rating=Rating.COMPETENT,
+        ratings=dict.fromkeys(BEHAVIOURS, Rating.COMPETENT),
         comment="Explained their role and kept to its boundaries.",
     )
     approved, _waiting = [
@@ -457,11 +464,19 @@ class PracticeAccessibilityTests:
         sign_in_with_totp(boss, people.supervisor, people.supervisor_secret)
         boss.goto("/practice/supervision/")
         expect(boss.get_by_role("button", name="Attest")).to_be_visible()
-        check(boss)  # a log to attest, an attested one, and the observation form
+        check(boss)  # a log to attest, an attested one, and the start of an observation
         observe = boss.get_by_role("region", name="Record an observed competency")
-        observe.get_by_role("button", name="Record observation").click()
-        expect(observe.locator(".errorlist").first).to_be_visible()
-        check(boss)  # the observation form with its errors
+        observe.get_by_role("button", name="Open the checklist").click()
+        expect(boss.locator(".errorlist").first).to_be_visible()
+        check(boss)  # the start form with its errors
+        boss.go_back()
+        observe.get_by_label("Person observed").select_option(label="Riley Peer")
+        observe.get_by_label("Competency").select_option(COMPETENCY)
+        observe.get_by_role("button", name="Open the checklist").click()
+        check(boss)  # the checklist
+        boss.get_by_role("button", name="Record observation").click()
+        expect(boss.locator(".errorlist").first).to_be_visible()
+        check(boss)  # the checklist with its errors
 
         staff = new_page(**DEVICES[device])
         sign_in_with_totp(staff, people.admin, people.admin_secret)
