@@ -45,9 +45,9 @@ _USER_ADMIN = [
     "auth.view_group",
 ]
 
-# The CMS "Assessments" menu: authors and administrators edit the competency framework's text and
-# the assessments' rules; reviewers read them. Items are read-only in the CMS (they change in the
-# files, and an answered item gets a new version).
+# The CMS "Assessments" menu: authors and administrators edit the competency framework's text,
+# the assessments' rules and items' wording (an answered item gets a new version); reviewers read
+# them.
 _BANK_VIEW = [
     "assessments.view_competencydomain",
     "assessments.view_competency",
@@ -60,6 +60,7 @@ _BANK_EDIT = [
     "assessments.change_competencydomain",
     "assessments.change_competency",
     "assessments.change_assessment",
+    "assessments.change_item",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

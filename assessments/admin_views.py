@@ -22,8 +22,9 @@ from assessments.models import Item, ItemVersion
 ANALYSIS_ROLES = {Role.AUTHOR.value, Role.CLINICAL_REVIEWER.value, Role.ADMINISTRATOR.value}
 
 ITEMS_FROM_FILES = (
-    "Edit items in content/curricula/courses/<course>/items.yaml; answered items get a new "
-    "version on load."
+    "Items come from content/curricula/courses/<course>/items.yaml. Edit an item's wording here "
+    "(open it, then Edit) or in the file: either way an answered item gets a new version, and a "
+    "change made here stands until the file changes that item."
 )
 
 
@@ -96,6 +97,8 @@ class ItemInspectView(InspectView):
             for version in item.versions.all()
         ]
         context["items_file"] = f"content/curricula/courses/{item.course.slug}/items.yaml"
+        if self.request.user.has_perm("assessments.change_item"):
+            context["item_edit_url"] = reverse("item_edit", args=[item.pk])
         context["min_responses"] = MIN_RESPONSES
         return context
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from assessments.item_versions import item_wording_write, option_id
 from assessments.models import (
     Assessment,
     AssessmentKind,
@@ -19,9 +20,7 @@ from assessments.models import (
     CourseCompetency,
     FeedbackPolicy,
     Item,
-    ItemVersion,
     ProgramCompetency,
-    Response,
     Vignette,
 )
 from courses.curriculum.competencies import Framework
@@ -127,11 +126,6 @@ def behaviours_write(competency: Competency, spec, existing: dict, report) -> No
             report.not_in_files.append(f"behaviour {spec.id}/{code} (retired)")
 
 
-def option_id(item_code: str, text: str) -> str:
-    """Stable while the option's text is unchanged; says nothing about correctness."""
-    return hashlib.sha256(f"{item_code}\x1f{text}".encode()).hexdigest()[:12]
-
-
 def item_digest(spec: ItemSpec, vignette: dict | None) -> str:
     data = {
         "case": [vignette["title"], vignette["text"]] if vignette else None,
@@ -209,20 +203,7 @@ class BankWriter:
             "vignette_title": case["title"] if case else "",
             "vignette_text": case["text"] if case else "",
         }
-        version = item.current_version
-        if version is None or any(getattr(version, k) != v for k, v in shown.items()):
-            answered = (
-                version is not None and Response.objects.filter(item_version=version).exists()
-            )
-            if version is None or answered:
-                number = version.number + 1 if version else 1
-                version = ItemVersion.objects.create(item=item, number=number, **shown)
-                item.current_version = version
-                item.save(update_fields=["current_version"])
-            else:
-                for name, value in shown.items():
-                    setattr(version, name, value)
-                version.save(update_fields=list(shown))
+        item_wording_write(item, shown)
         (self.report.created if created else self.report.updated).append(f"item {spec.id}")
 
     def _assessments(self) -> None:

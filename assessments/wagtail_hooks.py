@@ -29,6 +29,7 @@ from assessments.admin_views import (
     ItemInspectView,
     can_see_item_analysis,
 )
+from assessments.item_editor import ItemWordingEditView
 from assessments.models import Assessment, Competency, CompetencyDomain, Item, Vignette
 
 
@@ -245,8 +246,9 @@ register_snippet(AssessmentsGroup)
 
 
 @hooks.register("register_admin_urls")
-def register_item_analysis_urls():
+def register_assessments_admin_urls():
     return [
+        path("assessments/items/<int:pk>/edit/", ItemWordingEditView.as_view(), name="item_edit"),
         path("reports/item-analysis/", ItemAnalysisView.as_view(), name="item_analysis"),
         path(
             "reports/item-analysis/results/",

@@ -243,3 +243,12 @@ def _check_key(doc: YamlDoc, spec: ItemSpec, at: tuple) -> None:
         doc.error(
             "a true_false item has exactly the options True and False, one of them correct", *at
         )
+
+
+def item_problems(data: dict, vignettes: dict[str, dict]) -> tuple[ItemSpec | None, list[str]]:
+    """Check one item given as items.yaml would give it, by the file's own rules: the CMS
+    editor uses this, so an item edited there can always be written back to a file."""
+    doc = YamlDoc(path="item", data=data)
+    bank = QuestionBank(path="item", vignettes=vignettes, doc=doc)
+    spec = _item(doc, bank, data, 0)
+    return spec, [error.message for error in doc.errors]

@@ -1,6 +1,6 @@
 """Question banks built straight into the database, for attempt and grading tests."""
 
-from assessments.bank_import import option_id
+from assessments.item_versions import option_id
 from assessments.models import (
     Assessment,
     AssessmentKind,

@@ -7,6 +7,8 @@ from django.core.management import call_command
 
 import pytest
 
+from accounts.roles import Role
+from assessments.item_versions import item_revise
 from assessments.models import (
     Assessment,
     AssessmentKind,
@@ -20,6 +22,7 @@ from assessments.models import (
 from assessments.selectors import attempt_items
 from assessments.services import attempt_answers_save, attempt_start, attempt_submit
 from tests.courses.test_load_curricula import copy_curriculum, edit, errors_of
+from tests.factories import staff_user
 
 BANK = "courses/basics/items.yaml"
 
@@ -102,6 +105,29 @@ class BankImportTests:
                 True,
             ),
         ]
+
+    def test_an_item_edited_in_the_cms_stands_until_the_file_changes_it(self, curriculum):
+        load(curriculum)
+        item = Item.objects.get(code="basics-first-step")
+        options = [
+            {"text": o["text"], "correct": o["correct"], "rationale": o["rationale"]}
+            for o in item.current_version.options
+        ]
+        item_revise(
+            item=item,
+            editor=staff_user(Role.AUTHOR),
+            stem="What comes first?",
+            difficulty="easy",
+            competency_codes=["sdm.elicit-goals"],
+            options=options,
+        )
+        load(curriculum)
+        item.refresh_from_db()
+        assert (item.current_version.stem, item.difficulty) == ("What comes first?", "easy")
+        edit(curriculum / BANK, "stem: What is the best first step?", "stem: What is step one?")
+        load(curriculum)
+        item.refresh_from_db()
+        assert (item.current_version.stem, item.difficulty) == ("What is step one?", "medium")
 
     def test_a_second_load_changes_nothing(self, curriculum):
         load(curriculum)

@@ -9,6 +9,7 @@ import pytest
 
 from accounts.roles import Role
 from assessments.analysis import MIN_RESPONSES
+from assessments.item_versions import option_id
 from assessments.models import (
     Assessment,
     Behaviour,
@@ -16,6 +17,7 @@ from assessments.models import (
     CompetencyDomain,
     Item,
     ItemVersion,
+    Response,
     Vignette,
 )
 from tests.assessments.factories import build_item, checklist, competencies, exam, knowledge_check
@@ -107,7 +109,7 @@ class SnippetPageTests:
         listing = ok(client.get(url(Item, "list")))
         for text in ("cms-item", "Course cms", "Single choice", "Medium", "Current version"):
             assert text in listing
-        assert "items.yaml; answered items get a new version on load" in listing
+        assert "either way an answered item gets a new version" in listing
         found = ok(client.get(url(Item, "list_results"), {"q": "reworded"}))
         assert "cms-item" in found and "cms-other" not in found
 
@@ -203,7 +205,7 @@ class FilesOwnTheRecordsTests:
         page = client.get(f"{bulk_delete}?id={bank['item'].pk}").content.decode()
         assert "permission to delete this item" in page
         assert Item.objects.filter(pk__in=[bank["item"].pk, bank["other"].pk]).count() == 2
-        # Items and vignettes are shown to learners: their wording changes only through files.
+        # Items change through their own editor (versioned); vignettes only through the files.
         assert client.get(url(Item, "edit", bank["item"].pk)).status_code in {302, 403}
         assert client.get(url(Vignette, "edit", bank["vignette"].pk)).status_code in {302, 403}
 
@@ -211,6 +213,124 @@ class FilesOwnTheRecordsTests:
         client.force_login(staff_user(Role.CLINICAL_REVIEWER))
         ok(client.get(url(Assessment, "inspect", bank["exam"].pk)))
         assert client.get(url(Assessment, "edit", bank["exam"].pk)).status_code in {302, 403}
+
+
+def wording(item, **changes) -> dict:
+    """The item editor's form as an author would send it: the current wording, changed."""
+    options = changes.pop("options", None) or [
+        (o["text"], o["correct"], o["rationale"]) for o in item.current_version.options
+    ]
+    data = {
+        "stem": item.current_version.stem,
+        "difficulty": item.difficulty,
+        "competencies": [c.code for c in item.competencies.all()],
+        "options-TOTAL_FORMS": len(options),
+        "options-INITIAL_FORMS": len(options),
+        "options-MIN_NUM_FORMS": 2,
+        "options-MAX_NUM_FORMS": 1000,
+    }
+    for n, (text, correct, rationale) in enumerate(options):
+        data[f"options-{n}-text"] = text
+        data[f"options-{n}-rationale"] = rationale
+        if correct:
+            data[f"options-{n}-correct"] = "on"
+    return {**data, **changes}
+
+
+def edit_url(item) -> str:
+    return reverse("item_edit", args=[item.pk])
+
+
+@pytest.mark.django_db
+class ItemEditorTests:
+    def test_an_unanswered_item_is_edited_in_place(self, client, bank):
+        item = bank["item"]
+        client.force_login(staff_user(Role.AUTHOR))
+        form = ok(client.get(edit_url(item)))
+        assert "Question cms-item?" in form and "Why A of cms-item is right." in form
+        options = [
+            ("Ask what matters to them", False, "It comes first, but another option is keyed."),
+            ("Offer the options", True, "Keyed as correct in this edit."),
+        ]
+        response = client.post(
+            edit_url(item), wording(item, stem="Reworded?", difficulty="hard", options=options)
+        )
+        assert response.status_code == 302
+        item.refresh_from_db()
+        version = item.current_version
+        assert (version.number, version.stem, item.difficulty) == (1, "Reworded?", "hard")
+        assert [(o["text"], o["correct"]) for o in version.options] == [
+            ("Ask what matters to them", False),
+            ("Offer the options", True),
+        ]
+        assert version.correct_ids == {option_id("cms-item", "Offer the options")}
+        assert item.versions.count() == 1
+
+    def test_an_answered_item_gets_a_new_version_and_graded_attempts_keep_theirs(
+        self, client, bank
+    ):
+        item = bank["item"]
+        Grader(bank["exam"], [UserFactory()]).attempt({item: "A", bank["other"]: "A"})
+        first = item.current_version
+        client.force_login(staff_user(Role.AUTHOR))
+        page = ok(client.get(edit_url(item)))
+        assert "saving a change makes version 2" in page
+        response = client.post(edit_url(item), wording(item, stem="Clearer question?"))
+        assert response.status_code == 302
+        item.refresh_from_db()
+        assert (item.current_version.number, item.current_version.stem) == (2, "Clearer question?")
+        first.refresh_from_db()
+        assert first.stem == "Question cms-item?"
+        assert Response.objects.get(item_version__item=item).item_version == first
+
+    def test_the_file_rules_apply_and_a_refused_edit_changes_nothing(self, client, bank):
+        item = bank["item"]
+        before = list(ItemVersion.objects.values_list("pk", "stem", "options"))
+        client.force_login(staff_user(Role.AUTHOR))
+        two_keys = [
+            ("Yes", True, "Right."),
+            ("Also yes", True, "Also right."),
+            ("No", False, "No."),
+        ]
+        same_text = [("Same", True, "One."), ("Same", False, "Two.")]
+        for data, message in [
+            (
+                wording(item, options=two_keys),
+                "a single_choice item needs exactly one correct option (2 found)",
+            ),
+            (wording(item, options=same_text), "two options have the same text"),
+            (wording(item, competencies=[]), "This field is required."),
+            (wording(item, stem="  "), "This field is required."),
+            (
+                wording(item, options=[("Only one", True, "Alone.")]),
+                "Please submit at least 2 forms.",
+            ),
+            (
+                {**wording(item), "options-1-rationale": ""},
+                "This field is required.",
+            ),
+        ]:
+            response = client.post(edit_url(item), data)
+            assert response.status_code == 400
+            assert message in response.content.decode(), message
+        assert list(ItemVersion.objects.values_list("pk", "stem", "options")) == before
+
+    def test_only_authors_and_administrators_edit(self, client, bank, learner):
+        item = bank["item"]
+        client.force_login(staff_user(Role.CLINICAL_REVIEWER))
+        assert edit_url(item) not in ok(client.get(url(Item, "inspect", item.pk)))
+        # Wagtail turns a refusal in the CMS into a redirect to the dashboard with a message.
+        assert client.get(edit_url(item)).status_code in {302, 403}
+        refused = client.post(edit_url(item), wording(item, stem="Hacked?"))
+        assert refused.status_code in {302, 403}
+        client.force_login(learner)
+        response = client.get(edit_url(item))
+        assert response.status_code in {302, 403}
+        assert "Why A of cms-item is right." not in response.content.decode()
+        item.current_version.refresh_from_db()
+        assert item.current_version.stem == "Question cms-item?"
+        client.force_login(staff_user(Role.AUTHOR))
+        assert edit_url(item) in ok(client.get(url(Item, "inspect", item.pk)))
 
 
 def rules(**changes) -> dict:

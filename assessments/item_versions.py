@@ -1,0 +1,108 @@
+"""An item's wording over time, whoever changes it (the curriculum files or the CMS).
+
+The rule, in one place: while nobody has answered the current version it is edited in place;
+once someone has, a change makes a new version, so graded attempts keep what they saw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+
+from assessments.models import Competency, Item, ItemVersion, Response
+from courses.curriculum.items import item_problems
+
+WORDING = ("stem", "options", "vignette_title", "vignette_text")
+
+
+class ItemRefused(Exception):
+    """An edit the rules refuse; `messages` says each problem in words an author can act on."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def option_id(item_code: str, text: str) -> str:
+    """Stable while the option's text is unchanged; says nothing about correctness."""
+    return hashlib.sha256(f"{item_code}\x1f{text}".encode()).hexdigest()[:12]
+
+
+def item_wording_write(item: Item, shown: dict) -> ItemVersion:
+    """Make `shown` (stem, options, vignette_title, vignette_text) the item's current wording."""
+    version = item.current_version
+    if version is not None and all(getattr(version, k) == v for k, v in shown.items()):
+        return version
+    answered = version is not None and Response.objects.filter(item_version=version).exists()
+    if version is None or answered:
+        number = version.number + 1 if version else 1
+        version = ItemVersion.objects.create(item=item, number=number, **shown)
+        item.current_version = version
+        item.save(update_fields=["current_version"])
+    else:
+        for name, value in shown.items():
+            setattr(version, name, value)
+        version.save(update_fields=list(shown))
+    return version
+
+
+@transaction.atomic
+def item_revise(
+    *,
+    item: Item,
+    editor,
+    stem: str,
+    difficulty: str,
+    competency_codes: list[str],
+    options: list[dict],
+) -> ItemVersion:
+    """An author's edit in the CMS: checked by the items.yaml rules, then written by the
+    versioning rule. The item keeps the digest of its file, so this edit stands until the
+    file itself changes the item."""
+    if not editor.has_perm("assessments.change_item"):
+        raise ItemRefused(["You may view items but not edit them."])
+    item = Item.objects.select_for_update().select_related("vignette").get(pk=item.pk)
+    vignette = item.vignette
+    data = {
+        "id": item.code,
+        "type": item.kind,
+        "difficulty": difficulty,
+        "competencies": list(competency_codes),
+        "stem": stem,
+        "options": [
+            {"text": o["text"], "correct": bool(o["correct"]), "rationale": o["rationale"]}
+            for o in options
+        ],
+    }
+    vignettes = {}
+    if vignette is not None:
+        data["vignette"] = vignette.code
+        vignettes[vignette.code] = {"title": vignette.title, "text": vignette.text}
+    spec, problems = item_problems(data, vignettes)
+    competencies = list(Competency.objects.filter(code__in=competency_codes, retired=False))
+    unknown = sorted(set(competency_codes) - {c.code for c in competencies})
+    if unknown:
+        problems.append(f"Unknown or retired competency: {', '.join(unknown)}.")
+    if problems:
+        raise ItemRefused(problems)
+    item.difficulty = spec.difficulty
+    item.save(update_fields=["difficulty"])
+    item.competencies.set(competencies)
+    return item_wording_write(
+        item,
+        {
+            "stem": spec.stem,
+            "options": [
+                {
+                    "id": option_id(item.code, o.text),
+                    "text": o.text,
+                    "correct": o.correct,
+                    "rationale": o.rationale,
+                }
+                for o in spec.options
+            ],
+            "vignette_title": vignette.title if vignette else "",
+            "vignette_text": vignette.text if vignette else "",
+        },
+    )
