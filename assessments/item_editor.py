@@ -62,6 +62,19 @@ class ItemWordingEditView(WagtailAdminTemplateMixin, FormView):
     def get_page_title(self):
         return f"Edit item {self.item.code}"
 
+    def get_breadcrumbs_items(self):
+        viewset = Item.snippet_viewset
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(viewset.get_url_name("list")), "label": "Items"},
+            {"url": self.inspect_url, "label": self.item.code},
+            {"url": "", "label": "Edit"},
+        ]
+
+    @property
+    def inspect_url(self) -> str:
+        return reverse(Item.snippet_viewset.get_url_name("inspect"), args=[self.item.pk])
+
     def get_initial(self):
         version = self.item.current_version
         return {
@@ -88,7 +101,10 @@ class ItemWordingEditView(WagtailAdminTemplateMixin, FormView):
             options=kwargs.get("options") or self.options_formset(),
             answered=version is not None and Response.objects.filter(item_version=version).exists(),
             is_true_false=self.item.kind == ItemKind.TRUE_FALSE,
-            inspect_url=reverse(Item.snippet_viewset.get_url_name("inspect"), args=[self.item.pk]),
+            inspect_url=self.inspect_url,
+            action_url=self.request.path,
+            submit_button_label="Save",
+            submit_button_active_label="Saving…",
             items_file=f"content/curricula/courses/{self.item.course.slug}/items.yaml",
         )
         return context
@@ -113,7 +129,7 @@ class ItemWordingEditView(WagtailAdminTemplateMixin, FormView):
                 messages.success(
                     request, f"Item {self.item.code} saved as version {version.number}."
                 )
-                return redirect(Item.snippet_viewset.get_url_name("inspect"), self.item.pk)
+                return redirect(self.inspect_url)
         response = self.render_to_response(self.get_context_data(form=form, options=options))
         response.status_code = 400
         return response

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import practice, selectors
@@ -150,7 +151,9 @@ def observe(request):
     learner = next(p for p in supervisees if str(p.public_id) == start.cleaned_data["learner"])
     competency = Competency.objects.get(code=start.cleaned_data["competency"])
     form = ObservationChecklistForm(
-        request.POST or None, checklist=practice.observation_checklist(competency)
+        request.POST or None,
+        checklist=practice.observation_checklist(competency),
+        initial={"observed_on": timezone.localdate()},
     )
     if form.is_bound and form.is_valid():
         try:
