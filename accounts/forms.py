@@ -1,6 +1,7 @@
 from django import forms
+from django.conf import settings
 
-from accounts.models import Licence, User, jurisdiction_validator
+from accounts.models import Licence, User, jurisdiction_validator, time_zone_names
 
 
 class JurisdictionField(forms.CharField):
@@ -37,18 +38,27 @@ class SignupDetailsForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "display_name"]
+        fields = ["first_name", "last_name", "display_name", "time_zone"]
         labels = {"first_name": "First name (as on your licence)", "last_name": "Last name"}
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
             "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+            "time_zone": forms.Select,
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+        self.fields["time_zone"].widget.choices = time_zone_choices()
+        # The profile page's script offers the device's zone (data-device-time-zone).
+        self.fields["time_zone"].widget.attrs["data-device-time-zone"] = ""
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    default = f"The site's time zone ({settings.TIME_ZONE})"
+    return [("", default)] + [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
 
 
 class LicenceForm(forms.ModelForm):

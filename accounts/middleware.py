@@ -1,8 +1,11 @@
 """Send anyone whose role requires MFA to MFA set-up until they have a second factor."""
 
+import zoneinfo
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from accounts.roles import user_access_status
 
@@ -51,3 +54,18 @@ class RequireMfaMiddleware:
             return resolve(path).url_name in MFA_SETUP_URL_NAMES
         except Resolver404:
             return False
+
+
+class UserTimeZoneMiddleware:
+    """Show times in the zone the person chose on their profile (else the site's zone)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = getattr(request.user, "time_zone", "")
+        if name:
+            timezone.activate(zoneinfo.ZoneInfo(name))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

@@ -5,9 +5,12 @@ someone outside the platform sees a person (xAPI actor, credential subject, shar
 database key and the email never leave the system.
 """
 
+import functools
 import uuid
+import zoneinfo
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -37,6 +40,16 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+def time_zone_validator(name: str) -> None:
+    if name not in time_zone_names():
+        raise ValidationError(f"“{name}” is not a time zone name such as America/New_York.")
+
+
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 class User(AbstractUser):
     """first_name/last_name are the legal name printed on credentials; display_name is how the
     platform addresses the person. Wagtail's user admin relies on first_name and last_name."""
@@ -49,6 +62,12 @@ class User(AbstractUser):
         help_text="How we address you on the site. Leave blank to use your first name.",
     )
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[time_zone_validator],
+        help_text="Times on the site (deadlines, attempts) are shown in this zone.",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -22,12 +22,15 @@ def user_roles_set(*, user: User, roles: set[Role]) -> None:
     user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
 
 
-def profile_update(*, user: User, first_name: str, last_name: str, display_name: str) -> User:
+def profile_update(
+    *, user: User, first_name: str, last_name: str, display_name: str, time_zone: str = ""
+) -> User:
     user.first_name = first_name
     user.last_name = last_name
     user.display_name = display_name
+    user.time_zone = time_zone
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["first_name", "last_name", "display_name"])
+    user.save(update_fields=["first_name", "last_name", "display_name", "time_zone"])
     return user
 
 

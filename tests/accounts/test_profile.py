@@ -41,6 +41,23 @@ class ProfilePageTests:
             "Sky",
         )
 
+    def test_chooses_a_time_zone_from_the_list_only(self, client, learner):
+        client.force_login(learner)
+        form = {"action": "profile", "first_name": "Sky", "last_name": "Lee"}
+        page = client.get(PROFILE).content.decode()
+        assert '<option value="America/New_York">America/New York</option>' in page
+        response = client.post(PROFILE, {**form, "time_zone": "America/New_York"})
+        assert response.status_code == 302
+        learner.refresh_from_db()
+        assert learner.time_zone == "America/New_York"
+        response = client.post(PROFILE, {**form, "time_zone": "Mars/Olympus_Mons"})
+        assert response.status_code == 400
+        assert "“Mars/Olympus_Mons” is not a time zone name" in str(
+            response.context["profile_form"].errors["time_zone"]
+        )
+        learner.refresh_from_db()
+        assert learner.time_zone == "America/New_York"
+
     def test_empty_legal_name_is_a_form_error(self, client, learner):
         client.force_login(learner)
         response = client.post(PROFILE, {"action": "profile", "first_name": "", "last_name": "Lee"})

@@ -1,13 +1,16 @@
 """The attempt pages and the autosave API: the answer key never reaches the browser before
 grading, bad input gets a reason, and nobody sees another person's attempt."""
 
+import datetime
 import json
 
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
 from assessments.models import Attempt, FeedbackPolicy, Response
+from assessments.services import attempt_start, attempt_submit
 from tests.assessments.factories import build_item, exam, knowledge_check, option
 from tests.courses.factories import build_course
 from tests.factories import UserFactory
@@ -174,3 +177,30 @@ def test_module_and_course_pages_link_to_their_assessments(signed_in, course, ch
     module = course.get_children().first().specific
     assert reverse("assessments:detail", args=[check.pk]) in page(signed_in.get(module.url))
     assert reverse("assessments:detail", args=[exam_.pk]) in page(signed_in.get(course.url))
+
+
+@pytest.mark.django_db
+class TimeZoneTests:
+    """Times appear in the zone the learner chose on their profile."""
+
+    def test_the_deadline_and_the_cool_down_are_shown_in_the_learners_zone(
+        self, signed_in, learner, course, items
+    ):
+        learner.time_zone = "Asia/Tokyo"  # UTC+9 all year
+        learner.save(update_fields=["time_zone"])
+        assessment = exam(course, time_limit_minutes=30, cooldown_minutes=60)
+        start = datetime.datetime(2026, 3, 1, 10, 0, tzinfo=datetime.UTC)
+        attempt = attempt_start(user=learner, assessment=assessment, now=start)
+        take = page(signed_in.get(reverse("assessments:take", args=[attempt.pk])))
+        assert "answers saved before 19:30 JST (1 March 2026)" in take
+        attempt_submit(attempt=attempt, now=start + datetime.timedelta(minutes=5))
+        Attempt.objects.filter(pk=attempt.pk).update(submitted_at=timezone.now())
+        detail = page(signed_in.get(reverse("assessments:detail", args=[assessment.pk])))
+        assert " JST" in detail and "You can try again from" in detail
+
+    def test_without_a_choice_times_are_in_the_sites_zone(self, signed_in, learner, course, items):
+        assessment = exam(course, time_limit_minutes=30)
+        start = datetime.datetime(2026, 3, 1, 10, 0, tzinfo=datetime.UTC)
+        attempt = attempt_start(user=learner, assessment=assessment, now=start)
+        take = page(signed_in.get(reverse("assessments:take", args=[attempt.pk])))
+        assert "answers saved before 10:30 UTC (1 March 2026)" in take

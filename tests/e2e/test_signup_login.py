@@ -119,10 +119,26 @@ class AccessibilityTests:
         expect(page.get_by_role("button", name="Confirm")).to_be_visible()
         axe(page)
 
-    def test_profile_of_signed_in_learner_has_no_violations(self, page, axe):
+    def test_profile_of_signed_in_learner_has_no_violations(self, new_page, axe):
+        page = new_page(timezone_id="America/Chicago")
         sign_in(page, UserFactory().email)
         expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
-        axe(page)
+        expect(page.get_by_role("button", name=re.compile("device's time zone"))).to_be_visible()
+        axe(page)  # with the offer of the device's time zone
+
+
+class TimeZoneTests:
+    def test_the_profile_offers_the_devices_time_zone(self, new_page):
+        learner = UserFactory()
+        page = new_page(timezone_id="America/Chicago")
+        sign_in(page, learner.email)
+        page.get_by_role("button", name="Use this device's time zone (America/Chicago)").click()
+        expect(page.get_by_role("combobox", name="Time zone")).to_have_value("America/Chicago")
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.get_by_text("Your profile has been saved.")).to_be_visible()
+        learner.refresh_from_db()
+        assert learner.time_zone == "America/Chicago"
+        expect(page.get_by_role("button", name=re.compile("device's time zone"))).to_have_count(0)
 
 
 class PhoneLayoutTests:
