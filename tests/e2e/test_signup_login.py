@@ -127,6 +127,15 @@ class AccessibilityTests:
         axe(page)  # with the offer of the device's time zone
 
 
+class LinkButtonTests:
+    def test_a_link_drawn_as_a_button_answers_the_space_key(self, page):
+        page.goto("/")
+        sign_up = page.locator(".site-header").get_by_role("button", name="Sign up")
+        sign_up.focus()
+        page.keyboard.press("Space")
+        expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
+
+
 class TimeZoneTests:
     def test_the_profile_offers_the_devices_time_zone(self, new_page):
         learner = UserFactory()
