@@ -1,0 +1,165 @@
+"""Data Integrity proofs with the cryptosuite eddsa-rdfc-2022 (W3C vc-di-eddsa, section 3.2).
+
+Create: canonicalize the proof options (with the document's @context) and the document without
+its proof by RDF Dataset Canonicalization (RDFC-1.0, pyld's URDNA2015), hash each with SHA-256,
+sign proofConfigHash || documentHash with Ed25519, and encode the signature as multibase
+base58btc. Verify runs the same steps and checks the signature with the verification method's
+public key.
+
+JSON-LD drops any property that no context defines, and a signature then covers less than the
+document shows; standard verifiers reject such a document. So signing refuses a document with an
+undefined term (`undefined_terms`), and verifying reports one.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from pyld import jsonld
+
+from credentials.multibase import MultibaseError, multibase_decode, multibase_encode
+
+PROOF_TYPE = "DataIntegrityProof"
+CRYPTOSUITE = "eddsa-rdfc-2022"
+PROOF_OPTION_KEYS = ("type", "cryptosuite", "created", "verificationMethod", "proofPurpose")
+
+
+class ProofError(ValueError):
+    """Why a document cannot be signed, or why its proof does not verify."""
+
+
+def canonical_nquads(document: dict, loader) -> str:
+    return jsonld.normalize(
+        document,
+        {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": loader},
+    )
+
+
+def hash_data(document: dict, proof_options: dict, loader) -> bytes:
+    """proofConfigHash || transformedDocumentHash, as the cryptosuite defines them."""
+    config = {"@context": document["@context"], **proof_options}
+    proof_config_hash = hashlib.sha256(canonical_nquads(config, loader).encode()).digest()
+    document_hash = hashlib.sha256(canonical_nquads(document, loader).encode()).digest()
+    return proof_config_hash + document_hash
+
+
+def _key_paths(node, prefix: str = "") -> set[str]:
+    paths: set[str] = set()
+    if isinstance(node, list):
+        for item in node:
+            paths |= _key_paths(item, prefix)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                continue
+            path = f"{prefix}.{key}" if prefix else key
+            paths.add(path)
+            paths |= _key_paths(value, path)
+    return paths
+
+
+def undefined_terms(document: dict, loader) -> list[str]:
+    """Properties of `document` that its contexts do not define (JSON-LD would drop them).
+
+    Expanding and compacting again with the same contexts keeps every defined property; what
+    goes missing on the way was never defined."""
+    expanded = jsonld.expand(document, {"documentLoader": loader})
+    round_trip = jsonld.compact(
+        expanded, {"@context": document["@context"]}, {"documentLoader": loader}
+    )
+    return sorted(_key_paths(document) - _key_paths(round_trip))
+
+
+def proof_create(
+    document: dict,
+    *,
+    private_key: Ed25519PrivateKey,
+    verification_method: str,
+    created: str,
+    loader,
+    proof_purpose: str = "assertionMethod",
+) -> dict:
+    """The document with a DataIntegrityProof added (the input is not changed)."""
+    unsecured = {key: value for key, value in document.items() if key != "proof"}
+    undefined = undefined_terms(unsecured, loader)
+    if undefined:
+        raise ProofError(f"Terms not defined by the document's contexts: {', '.join(undefined)}")
+    options = {
+        "type": PROOF_TYPE,
+        "cryptosuite": CRYPTOSUITE,
+        "created": created,
+        "verificationMethod": verification_method,
+        "proofPurpose": proof_purpose,
+    }
+    signature = private_key.sign(hash_data(unsecured, options, loader))
+    return {
+        **copy.deepcopy(unsecured),
+        "proof": {**options, "proofValue": multibase_encode(signature)},
+    }
+
+
+@dataclass(frozen=True)
+class VerifiedProof:
+    verification_method: str
+    created: str
+    proof_purpose: str
+
+
+def proof_verify(
+    document: dict,
+    *,
+    public_key_for: Callable[[str], Ed25519PublicKey],
+    loader,
+    expected_purpose: str = "assertionMethod",
+) -> VerifiedProof:
+    """Check the document's one eddsa-rdfc-2022 proof; raise ProofError saying what failed.
+
+    `public_key_for(verification_method)` resolves the key, raising ProofError when the method
+    is not one the caller trusts."""
+    proof = document.get("proof")
+    if not isinstance(proof, dict):
+        raise ProofError("The credential has no proof (or more than one).")
+    if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
+        raise ProofError(f"The proof is not a {PROOF_TYPE} with the cryptosuite {CRYPTOSUITE}.")
+    if proof.get("proofPurpose") != expected_purpose:
+        raise ProofError(
+            f"The proof's purpose is {proof.get('proofPurpose')!r}, not {expected_purpose!r}."
+        )
+    missing = [key for key in (*PROOF_OPTION_KEYS, "proofValue") if key not in proof]
+    if missing:
+        raise ProofError(f"The proof lacks {', '.join(missing)}.")
+    try:
+        signature = multibase_decode(proof["proofValue"])
+    except MultibaseError as error:
+        raise ProofError(f"The proof value is not base58btc multibase: {error}.") from error
+    key = public_key_for(proof["verificationMethod"])
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    options = {k: v for k, v in proof.items() if k not in {"proofValue", "@context"}}
+    try:
+        data = hash_data(unsecured, options, loader)
+    except jsonld.JsonLdError as error:
+        raise ProofError(f"The credential is not valid JSON-LD: {_reason(error)}") from error
+    try:
+        key.verify(signature, data)
+    except InvalidSignature as error:
+        raise ProofError(
+            "The signature does not match: the credential was changed after it was signed, or "
+            "signed with another key."
+        ) from error
+    return VerifiedProof(proof["verificationMethod"], proof["created"], proof["proofPurpose"])
+
+
+def _reason(error: jsonld.JsonLdError) -> str:
+    """The innermost JSON-LD error's message: pyld wraps the useful one in general ones."""
+    innermost = error
+    cause = error.__cause__ or error.__context__
+    while cause is not None:
+        if isinstance(cause, jsonld.JsonLdError):
+            innermost = cause
+        cause = cause.__cause__ or cause.__context__
+    return str(innermost.args[0]) if innermost.args else innermost.type
