@@ -198,6 +198,13 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Personal records (training evidence): never under MEDIA_URL; views check who may read them.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+
+# Credentials are signed by the site's did:web (derived from SITE_URL unless set here). The
+# current key's private part comes from CREDENTIALS_SIGNING_KEY (a private Multikey) or from a
+# file under CREDENTIALS_KEY_DIR that `manage.py credentials_key_add` writes; never the repo.
+CREDENTIALS_ISSUER_DID = env.str("CREDENTIALS_ISSUER_DID", default="")
+CREDENTIALS_SIGNING_KEY = env.str("CREDENTIALS_SIGNING_KEY", default="")
+CREDENTIALS_KEY_DIR = env.path("CREDENTIALS_KEY_DIR", default=BASE_DIR / "private-keys")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

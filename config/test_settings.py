@@ -27,3 +27,5 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploaded evidence files go to a throw-away folder, never into the checkout.
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="recovery-learning-private-"))
+CREDENTIALS_KEY_DIR = Path(tempfile.mkdtemp(prefix="recovery-learning-keys-"))
+CREDENTIALS_SIGNING_KEY = ""

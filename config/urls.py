@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from allauth.account.decorators import secure_admin_login
 
 from config.health import healthz
+from credentials import views as credential_views
 
 # The Django admin signs people in through allauth, so its login honours MFA and rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -17,6 +18,7 @@ admin.site.site_header = "Recovery Learning administration"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(".well-known/did.json", credential_views.did_json, name="did_json"),
     path("django-admin/", admin.site.urls),
     # Wagtail's own sign-in and reset forms would bypass allauth's MFA and rate limits.
     path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),

@@ -48,31 +48,36 @@ def hash_data(document: dict, proof_options: dict, loader) -> bytes:
     return proof_config_hash + document_hash
 
 
-def _key_paths(node, prefix: str = "") -> set[str]:
-    paths: set[str] = set()
+UNDEFINED_TERM = "urn:recovery-learning:undefined-term:"
+
+
+def _undefined_in(node, found: set[str]) -> None:
     if isinstance(node, list):
         for item in node:
-            paths |= _key_paths(item, prefix)
+            _undefined_in(item, found)
     elif isinstance(node, dict):
         for key, value in node.items():
-            if key == "@context":
-                continue
-            path = f"{prefix}.{key}" if prefix else key
-            paths.add(path)
-            paths |= _key_paths(value, path)
-    return paths
+            if key.startswith(UNDEFINED_TERM):
+                found.add(key.removeprefix(UNDEFINED_TERM))
+            if key == "@type":
+                types = value if isinstance(value, list) else [value]
+                found.update(
+                    t.removeprefix(UNDEFINED_TERM) for t in types if t.startswith(UNDEFINED_TERM)
+                )
+            _undefined_in(value, found)
 
 
 def undefined_terms(document: dict, loader) -> list[str]:
-    """Properties of `document` that its contexts do not define (JSON-LD would drop them).
-
-    Expanding and compacting again with the same contexts keeps every defined property; what
-    goes missing on the way was never defined."""
-    expanded = jsonld.expand(document, {"documentLoader": loader})
-    round_trip = jsonld.compact(
-        expanded, {"@context": document["@context"]}, {"documentLoader": loader}
-    )
-    return sorted(_key_paths(document) - _key_paths(round_trip))
+    """Properties and types of `document` that its contexts do not define (JSON-LD would drop
+    them). A context put first maps every otherwise undefined term into a marker namespace:
+    what expands into it was never defined. It goes first so that a context of the document
+    that sets its own @vocab still wins, as it does without the probe."""
+    contexts = document["@context"]
+    contexts = contexts if isinstance(contexts, list) else [contexts]
+    probe = {**document, "@context": [{"@vocab": UNDEFINED_TERM}, *contexts]}
+    found: set[str] = set()
+    _undefined_in(jsonld.expand(probe, {"documentLoader": loader}), found)
+    return sorted(found)
 
 
 def proof_create(
