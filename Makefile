@@ -18,6 +18,7 @@ venv: $(STAMP)
 
 run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py credentials_key_add --if-none
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 scripts/run-dev.sh
 
