@@ -74,6 +74,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_USER_ADMIN,
         *_BANK_EDIT,
         "assessments.review_externaltraining",
+        "credentials.view_achievement",
+        "credentials.change_achievement",
+        "credentials.view_credential",
+        "credentials.add_credential",
+        "credentials.change_credential",
     ],
 }
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("assessments/", include("assessments.urls")),
     path("practice/", include("assessments.practice_urls")),
+    path("", include("credentials.urls")),
     path("", include("courses.urls")),
 ]
 

@@ -1,9 +1,13 @@
-"""Credentials: the issuer's signing keys (more to come: achievements, credentials, status lists).
+"""Credentials: the issuer's signing keys, achievements, the credentials issued, and the status
+lists that revoke or suspend them.
 
 Only public keys are stored here. A private key lives outside the database and the repository
 (credentials.signing_keys), so a database dump cannot sign anything.
 """
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 
 
@@ -36,3 +40,111 @@ class SigningKey(models.Model):
 
     def __str__(self) -> str:
         return self.key_id
+
+
+class AchievementKind(models.TextChoices):
+    COURSE = "course", "Course completion with CE credit"
+    CERTIFICATION = "certification", "Certification"
+
+
+class Achievement(models.Model):
+    """What a credential certifies. Made from a course or a program of the curriculum files
+    (their rules are the criteria, evaluated by assessments.requirements); administrators may
+    reword it in the CMS, and that stands until the files change."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=AchievementKind.choices)
+    name = models.CharField(max_length=200)
+    description = models.TextField()
+    criteria = models.TextField(help_text="What a holder did to earn it, in plain words.")
+    course = models.OneToOneField(
+        "courses.CoursePage", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    program = models.OneToOneField(
+        "courses.ProgramPage", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ce_hours = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    validity_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: the credential does not expire."
+    )
+    renewal_ce_hours = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, help_text="CE hours a year to renew."
+    )
+    competencies = models.ManyToManyField("assessments.Competency", blank=True, related_name="+")
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="course", course__isnull=False, program__isnull=True)
+                | models.Q(kind="certification", program__isnull=False, course__isnull=True),
+                name="achievement_certifies_its_course_or_program",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Credential(models.Model):
+    """One signed credential: exactly one per learner, achievement and validity period.
+
+    `document` is the signed Open Badges 3.0 credential exactly as issued; the holder's name and
+    licence numbers are captured in it at issuance. Revocation and suspension live in the
+    status lists at `status_index`, not in the document."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="+")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credentials"
+    )
+    # "" for a credential that never expires; else the ISO date its validity period starts.
+    period = models.CharField(max_length=10, blank=True)
+    holder_name = models.CharField(max_length=300)
+    credits = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    status_index = models.PositiveIntegerField(unique=True)
+    document = models.JSONField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The administrator who issued it by hand; empty when the rules were met.",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "achievement", "period"], name="one_credential_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement} for {self.holder_name}"
+
+
+class StatusPurpose(models.TextChoices):
+    REVOCATION = "revocation", "Revocation"
+    SUSPENSION = "suspension", "Suspension"
+
+
+class StatusList(models.Model):
+    """A Bitstring Status List: bit i is set when the credential at status_index i is revoked
+    (or suspended). `document` is its signed BitstringStatusListCredential, signed again
+    whenever a bit changes."""
+
+    purpose = models.CharField(max_length=20, choices=StatusPurpose.choices, unique=True)
+    bits = models.BinaryField()
+    document = models.JSONField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} status list"

@@ -1,0 +1,90 @@
+"""Achievements from the curriculum files: one per course (completion with its CE hours) and
+one per program (the certification). Written on `courses.events.curriculum_written`, inside the
+import's transaction; wording edited in the CMS stands until the files change it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from assessments.bank_import import upsert_from_files
+from assessments.models import Competency
+from courses.curriculum.plan import CourseSpec, CurriculumPlan, ProgramSpec
+from courses.models import ProgramPage
+from credentials.models import Achievement, AchievementKind
+
+CERTIFICATION_VALID_MONTHS = 12
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def course_criteria(spec: CourseSpec) -> str:
+    exam = spec.exam_required and spec.bank is not None
+    return (
+        f"Completed every module of the course “{spec.title}”"
+        + (", including each module's knowledge check," if spec.bank is not None else "")
+        + (" and passed the course exam" if exam else "")
+        + f". {_hours(spec.ce_hours)} CE hours."
+    )
+
+
+def program_criteria(spec: ProgramSpec) -> str:
+    parts = [f"Completed the {len(spec.courses)} courses of the program “{spec.title}”"]
+    if spec.training_hours_required:
+        parts.append(
+            f"{_hours(spec.training_hours_required)} training hours, of which "
+            f"{_hours(spec.person_centered_hours_required)} person-centered"
+        )
+    if spec.supervised_hours_required:
+        parts.append(f"{_hours(spec.supervised_hours_required)} supervised practice hours")
+    if spec.observed_competencies:
+        parts.append(
+            f"{len(spec.observed_competencies)} competencies observed as competent by a supervisor"
+        )
+    renewal = (
+        f" Renewed each year with {_hours(spec.renewal_ce_hours_per_year)} CE hours."
+        if spec.renewal_ce_hours_per_year
+        else ""
+    )
+    return "; ".join(parts) + "." + renewal
+
+
+def curriculum_achievements_write(*, plan: CurriculumPlan, courses: dict, report) -> None:
+    competencies = {c.code: c for c in Competency.objects.all()}
+    for spec in plan.courses:
+        achievement = upsert_from_files(
+            Achievement,
+            {"slug": f"course-{spec.slug}"},
+            {
+                "kind": AchievementKind.COURSE,
+                "course": courses[spec.slug],
+                "name": spec.title,
+                "description": spec.summary,
+                "criteria": course_criteria(spec),
+                "ce_hours": spec.ce_hours,
+            },
+            report,
+            f"achievement course-{spec.slug}",
+        )
+        achievement.competencies.set([competencies[c] for c in spec.competencies])
+    programs = {
+        p.slug: p for p in ProgramPage.objects.filter(slug__in=[s.slug for s in plan.programs])
+    }
+    for spec in plan.programs:
+        achievement = upsert_from_files(
+            Achievement,
+            {"slug": f"program-{spec.slug}"},
+            {
+                "kind": AchievementKind.CERTIFICATION,
+                "program": programs[spec.slug],
+                "name": spec.credential_name,
+                "description": spec.summary,
+                "criteria": program_criteria(spec),
+                "validity_months": CERTIFICATION_VALID_MONTHS,
+                "renewal_ce_hours": spec.renewal_ce_hours_per_year or None,
+            },
+            report,
+            f"achievement program-{spec.slug}",
+        )
+        achievement.competencies.set([competencies[c] for c in spec.observed_competencies])

@@ -1,0 +1,176 @@
+"""Issuing credentials: when a learner meets an achievement's rules (evaluated by the one
+requirement evaluation, assessments.requirements), or by an administrator.
+
+Exactly one credential per learner, achievement and validity period: issuance locks the
+learner's row, returns the credential that already covers the period, and the database's unique
+constraint settles anything that still races.
+"""
+
+from __future__ import annotations
+
+import uuid
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from assessments.requirements import Status, course_status, program_status
+from courses.models import Enrolment
+from credentials import events
+from credentials.data_integrity import proof_create
+from credentials.issuer import verification_method
+from credentials.jsonld_documents import document_loader
+from credentials.models import Achievement, AchievementKind, Credential, StatusPurpose
+from credentials.open_badges import open_badge_credential, timestamp
+from credentials.signing_keys import current_signing_key
+from credentials.status_lists import free_status_index, status_entries, status_set
+
+
+class IssuanceRefused(Exception):
+    """Why no credential was issued, in words the learner or administrator can act on."""
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, monthrange(year, month)[1]))
+
+
+def achievement_status(*, user: User, achievement: Achievement) -> Status:
+    if achievement.kind == AchievementKind.COURSE:
+        return course_status(user=user, course=achievement.course)
+    return program_status(user=user, program=achievement.program)
+
+
+def covering_credential(*, user: User, achievement: Achievement, now: datetime):
+    """The learner's credential for this achievement that is valid now (or never expires)."""
+    return (
+        Credential.objects.filter(learner=user, achievement=achievement, revoked_at__isnull=True)
+        .exclude(valid_until__lte=now)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+@dataclass
+class Issued:
+    credential: Credential
+    created: bool
+
+
+@transaction.atomic
+def credential_issue(
+    *, learner: User, achievement: Achievement, issued_by: User | None = None, now=None
+) -> Issued:
+    """Issue the credential, or return the one that already covers this period.
+
+    Without `issued_by` the achievement's rules must be met; an administrator (with the
+    credentials.add_credential permission) may issue regardless, and is recorded."""
+    now = now or timezone.now()
+    User.objects.select_for_update().filter(pk=learner.pk).first()  # one issuance at a time
+    existing = covering_credential(user=learner, achievement=achievement, now=now)
+    if existing is not None:
+        return Issued(existing, created=False)
+    if issued_by is not None:
+        if not issued_by.has_perm("credentials.add_credential"):
+            raise IssuanceRefused("Only administrators may issue credentials by hand.")
+    else:
+        status = achievement_status(user=learner, achievement=achievement)
+        if not status.met:
+            left = [r.label for r in status.requirements if not r.met]
+            raise IssuanceRefused(f"Not earned yet. Still to do: {'; '.join(left)}.")
+    valid_until = (
+        add_months(now, achievement.validity_months) if achievement.validity_months else None
+    )
+    credential_id = uuid.uuid4()
+    index = free_status_index()
+    licences = [
+        f"{licence.jurisdiction} {licence.licence_type} {licence.number}"
+        for licence in learner.licences.all()
+    ]
+    holder_name = learner.get_full_name() or learner.email
+    document = open_badge_credential(
+        credential_id=str(credential_id),
+        achievement=achievement,
+        competencies=list(achievement.competencies.all()),
+        email=learner.email,
+        holder_name=holder_name,
+        licence_numbers=licences,
+        credits=achievement.ce_hours,
+        valid_from=now,
+        valid_until=valid_until,
+        status=status_entries(index),
+    )
+    key, private = current_signing_key()
+    signed = proof_create(
+        document,
+        private_key=private,
+        verification_method=verification_method(key),
+        created=timestamp(now),
+        loader=document_loader(),
+    )
+    try:
+        with transaction.atomic():
+            credential = Credential.objects.create(
+                id=credential_id,
+                achievement=achievement,
+                learner=learner,
+                period=now.date().isoformat() if achievement.validity_months else "",
+                holder_name=holder_name,
+                credits=achievement.ce_hours,
+                valid_from=now,
+                valid_until=valid_until,
+                status_index=index,
+                document=signed,
+                issued_by=issued_by,
+            )
+    except IntegrityError:
+        existing = covering_credential(user=learner, achievement=achievement, now=now)
+        if existing is None:
+            raise
+        return Issued(existing, created=False)
+    events.credential_issued.send(sender=Credential, credential=credential)
+    return Issued(credential, created=True)
+
+
+def credentials_issue_earned(*, user: User, courses=(), programs=True) -> list[Credential]:
+    """Issue what the learner has now earned: the achievements of `courses`, and (when
+    `programs`) those of the programs they are enrolled in. Rules not met are not an error."""
+    achievements = list(
+        Achievement.objects.filter(kind=AchievementKind.COURSE, course__in=list(courses))
+    )
+    if programs:
+        enrolled = Enrolment.objects.filter(user=user, program__isnull=False).values("program")
+        achievements += list(
+            Achievement.objects.filter(kind=AchievementKind.CERTIFICATION, program__in=enrolled)
+        )
+    issued = []
+    for achievement in achievements:
+        try:
+            result = credential_issue(learner=user, achievement=achievement)
+        except IssuanceRefused:
+            continue
+        if result.created:
+            issued.append(result.credential)
+    return issued
+
+
+@transaction.atomic
+def credential_revoke(*, credential: Credential, by: User, reason: str) -> Credential:
+    if not by.has_perm("credentials.change_credential"):
+        raise IssuanceRefused("Only administrators may revoke credentials.")
+    if not reason.strip():
+        raise IssuanceRefused("Give the reason for revoking: it is kept in the record.")
+    credential = Credential.objects.select_for_update().get(pk=credential.pk)
+    if credential.revoked_at is not None:
+        raise IssuanceRefused("This credential is already revoked.")
+    credential.revoked_at = timezone.now()
+    credential.revocation_reason = reason.strip()
+    credential.save(update_fields=["revoked_at", "revocation_reason"])
+    status_set(purpose=StatusPurpose.REVOCATION, index=credential.status_index, value=True)
+    events.credential_revoked.send(sender=Credential, credential=credential, reason=reason)
+    return credential

@@ -1,0 +1,33 @@
+"""Receivers of other apps' domain events. They call services or enqueue tasks; no rules here."""
+
+from functools import partial
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from assessments import events as assessment_events
+from assessments.models import PracticeLog
+from courses import events as course_events
+from courses.curriculum.writer import CurriculumWriter
+from courses.models import Enrolment
+from credentials.achievement_import import curriculum_achievements_write
+from credentials.tasks import issue_earned_credentials
+
+
+@receiver(course_events.curriculum_written, sender=CurriculumWriter)
+def store_achievements(sender, *, plan, courses, report, **kwargs):
+    curriculum_achievements_write(plan=plan, courses=courses, report=report)
+
+
+def _issue_after_commit(user_id: int, course_ids: list[int]) -> None:
+    transaction.on_commit(partial(issue_earned_credentials.enqueue, user_id, course_ids))
+
+
+@receiver(course_events.course_completed, sender=Enrolment)
+def course_completed(sender, *, enrolment, **kwargs):
+    _issue_after_commit(enrolment.user_id, [enrolment.course_id])
+
+
+@receiver(assessment_events.practice_attested, sender=PracticeLog)
+def practice_attested(sender, *, log, **kwargs):
+    _issue_after_commit(log.learner_id, [])

@@ -1,0 +1,150 @@
+"""Verifying a credential, whoever asks (the public page, an uploaded file, later the board
+API): each check with its result, and one overall status.
+
+valid     every check passed
+revoked   authentic, but the issuer revoked it
+suspended authentic, but suspended for now
+expired   authentic, but past its validUntil (or not yet valid)
+invalid   not authentic: changed after signing, signed by another key or issuer, or malformed
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.utils import timezone
+
+from credentials.data_integrity import ProofError, proof_verify
+from credentials.issuer import issuer_did, issuer_public_key
+from credentials.jsonld_documents import OB_V3, VC_V2, document_loader
+from credentials.models import StatusPurpose
+from credentials.status_lists import status_list_url, status_of
+
+
+@dataclass
+class Check:
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass
+class Verification:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        failed = {check.name for check in self.checks if not check.passed}
+        if failed & {"shape", "issuer", "signature"}:
+            return "invalid"
+        for name, status in (("revocation", "revoked"), ("suspension", "suspended")):
+            if name in failed:
+                return status
+        return "expired" if "dates" in failed else "valid"
+
+    @property
+    def valid(self) -> bool:
+        return self.status == "valid"
+
+    def add(self, name: str, passed: bool, detail: str) -> bool:
+        self.checks.append(Check(name, passed, detail))
+        return passed
+
+
+def _shape_problem(document) -> str:
+    if not isinstance(document, dict):
+        return "A credential is a JSON object."
+    contexts = document.get("@context")
+    if not isinstance(contexts, list) or contexts[:1] != [VC_V2] or OB_V3 not in contexts:
+        return f"The @context must start with {VC_V2} and include {OB_V3}."
+    types = document.get("type")
+    if not isinstance(types, list) or not {"VerifiableCredential", "OpenBadgeCredential"} <= set(
+        types
+    ):
+        return "The type must include VerifiableCredential and OpenBadgeCredential."
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
+        return "The credentialSubject must be an AchievementSubject with an achievement."
+    if "validFrom" not in document:
+        return "The credential has no validFrom date."
+    return ""
+
+
+def _moment(value) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _issuer_id(document: dict) -> str:
+    issuer = document.get("issuer")
+    return issuer.get("id", "") if isinstance(issuer, dict) else str(issuer or "")
+
+
+def _status_indexes(document: dict) -> dict[str, int]:
+    """Our status list entries of the credential: purpose -> index."""
+    entries = document.get("credentialStatus") or []
+    entries = entries if isinstance(entries, list) else [entries]
+    found = {}
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        purpose = entry.get("statusPurpose")
+        if purpose in StatusPurpose.values and entry.get("statusListCredential") == status_list_url(
+            purpose
+        ):
+            try:
+                found[purpose] = int(entry.get("statusListIndex"))
+            except (TypeError, ValueError):
+                continue
+    return found
+
+
+def verify_document(document, *, now: datetime | None = None) -> Verification:
+    now = now or timezone.now()
+    result = Verification()
+    problem = _shape_problem(document)
+    if not result.add("shape", not problem, problem or "An Open Badges 3.0 credential."):
+        return result
+    issuer = _issuer_id(document)
+    ours = issuer == issuer_did()
+    if not result.add(
+        "issuer",
+        ours,
+        f"Issued by {issuer_did()}." if ours else f"Issued by {issuer or 'nobody'}, not by us.",
+    ):
+        return result
+    try:
+        proof = proof_verify(document, public_key_for=issuer_public_key, loader=document_loader())
+    except ProofError as error:
+        result.add("signature", False, str(error))
+        return result
+    result.add("signature", True, f"Signed with {proof.verification_method}.")
+    valid_from, valid_until = _moment(document.get("validFrom")), None
+    if "validUntil" in document:
+        valid_until = _moment(document["validUntil"])
+    if valid_from is None or ("validUntil" in document and valid_until is None):
+        result.add("dates", False, "A validity date is not a date and time.")
+    elif valid_from > now:
+        result.add("dates", False, f"Not valid before {document['validFrom']}.")
+    elif valid_until is not None and valid_until <= now:
+        result.add("dates", False, f"Expired on {document['validUntil']}.")
+    else:
+        until = f" until {document['validUntil']}" if valid_until else ", with no end date"
+        result.add("dates", True, f"Valid from {document['validFrom']}{until}.")
+    indexes = _status_indexes(document)
+    if not indexes:
+        result.add("revocation", False, "The credential has none of our status list entries.")
+        return result
+    for purpose, index in indexes.items():
+        flagged = status_of(index)[purpose]
+        word = "revoked" if purpose == StatusPurpose.REVOCATION else "suspended"
+        result.add(
+            purpose,
+            not flagged,
+            f"{word.capitalize()} by the issuer." if flagged else f"Not {word}.",
+        )
+    return result
