@@ -132,10 +132,13 @@ def status_set(*, purpose: str, index: int, value: bool) -> None:
     status_list_sign(row)
 
 
-def status_of(index: int) -> dict[str, bool]:
-    """{'revocation': bool, 'suspension': bool} from the stored lists."""
-    rows = {row.purpose: bytes(row.bits) for row in StatusList.objects.all()}
+def statuses_of(indexes: dict[str, int]) -> dict[str, bool]:
+    """For each purpose -> index, whether that bit is set in the stored list. One query."""
+    rows = {
+        row.purpose: bytes(row.bits)
+        for row in StatusList.objects.filter(purpose__in=list(indexes)).only("purpose", "bits")
+    }
     return {
         purpose: purpose in rows and bit_is_set(rows[purpose], index)
-        for purpose in StatusPurpose.values
+        for purpose, index in indexes.items()
     }

@@ -19,7 +19,7 @@ from credentials.data_integrity import ProofError, proof_verify
 from credentials.issuer import issuer_did, issuer_public_key
 from credentials.jsonld_documents import OB_V3, VC_V2, document_loader
 from credentials.models import StatusPurpose
-from credentials.status_lists import status_list_url, status_of
+from credentials.status_lists import status_list_url, statuses_of
 
 
 @dataclass
@@ -139,8 +139,7 @@ def verify_document(document, *, now: datetime | None = None) -> Verification:
     if not indexes:
         result.add("revocation", False, "The credential has none of our status list entries.")
         return result
-    for purpose, index in indexes.items():
-        flagged = status_of(index)[purpose]
+    for purpose, flagged in statuses_of(indexes).items():
         word = "revoked" if purpose == StatusPurpose.REVOCATION else "suspended"
         result.add(
             purpose,
