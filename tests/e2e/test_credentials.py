@@ -1,0 +1,47 @@
+"""Credential pages in a real browser: a board member opens the verification page (desktop and
+phone, as from a QR code), the learner finds their credential; accessible at both widths."""
+
+import pytest
+from playwright.sync_api import expect
+
+from credentials.issuance import credential_issue
+from credentials.signing_keys import signing_key_add
+from tests.credentials.factories import complete_course, course_achievement
+from tests.e2e.conftest import PHONE
+from tests.e2e.test_course_pages import horizontal_overflow
+from tests.e2e.test_signup_login import sign_in
+from tests.factories import UserFactory
+
+DEVICES = {"desktop": {}, "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True}}
+
+
+@pytest.fixture
+def credential(site):
+    signing_key_add()
+    achievement = course_achievement()
+    learner = UserFactory(first_name="Riley", last_name="Resident")
+    complete_course(learner, achievement)
+    return credential_issue(learner=learner, achievement=achievement).credential
+
+
+class CredentialPagesTests:
+    @pytest.mark.parametrize("device", DEVICES)
+    def test_the_verification_page_is_clear_and_accessible(self, new_page, axe, credential, device):
+        page = new_page(**DEVICES[device])
+        page.goto(f"/verify/{credential.pk}/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Course sdm")
+        expect(page.get_by_role("status")).to_contain_text("Valid.")
+        expect(page.get_by_text("Riley Resident")).to_be_visible()
+        assert horizontal_overflow(page) <= 0
+        axe(page)
+        page.get_by_role("link", name="The signed credential (JSON)").click()
+        assert f"urn:uuid:{credential.pk}" in page.content()
+
+    def test_the_learner_finds_it_from_the_dashboard(self, page, axe, credential):
+        sign_in(page, credential.learner.email)
+        page.goto("/dashboard/")
+        page.get_by_role("link", name="Your credentials").click()
+        expect(page.get_by_role("heading", level=2, name="Course sdm")).to_be_visible()
+        axe(page)
+        page.get_by_role("link", name="Verification page").click()
+        expect(page.get_by_role("status")).to_contain_text("Valid.")
