@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,11 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-
 CREDENTIALS_ISSUER_DID = env.str("CREDENTIALS_ISSUER_DID", default="")
 CREDENTIALS_SIGNING_KEY = env.str("CREDENTIALS_SIGNING_KEY", default="")
 CREDENTIALS_KEY_DIR = env.path("CREDENTIALS_KEY_DIR", default=BASE_DIR / "private-keys")
+# Anonymous use of the verification API, per client address and minute.
+CREDENTIALS_API_RATE_LIMITS = {
+    "verify": env.int("RATE_LIMIT_VERIFY", default=60),
+    "bulk": env.int("RATE_LIMIT_VERIFY_BULK", default=10),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -11,6 +11,7 @@ from allauth.account.decorators import secure_admin_login
 
 from config.health import healthz
 from credentials import views as credential_views
+from credentials.api import api as credentials_api
 
 # The Django admin signs people in through allauth, so its login honours MFA and rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -33,6 +34,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("practice/", include("assessments.practice_urls")),
     path("", include("credentials.urls")),
+    path("api/", credentials_api.urls),
     path("", include("courses.urls")),
 ]
 

@@ -27,6 +27,7 @@ from credentials.models import Achievement, AchievementKind, Credential, StatusP
 from credentials.open_badges import open_badge_credential, timestamp
 from credentials.signing_keys import current_signing_key
 from credentials.status_lists import free_status_index, status_entries, status_set
+from credentials.verification import document_digest
 
 
 class IssuanceRefused(Exception):
@@ -126,6 +127,7 @@ def credential_issue(
                 valid_until=valid_until,
                 status_index=index,
                 document=signed,
+                document_digest=document_digest(signed),
                 issued_by=issued_by,
             )
     except IntegrityError:

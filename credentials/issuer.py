@@ -48,13 +48,16 @@ def did_document() -> dict:
     }
 
 
-def issuer_public_key(method: str) -> Ed25519PublicKey:
+def issuer_public_key(method: str, keys: dict[str, SigningKey] | None = None) -> Ed25519PublicKey:
     """The public key of one of our verification methods that may assert credentials; a
-    ProofError says why any other method is refused."""
+    ProofError says why any other method is refused. `keys` (key_id -> SigningKey) saves the
+    query when many credentials are checked at once."""
     did, _, key_id = method.partition("#")
     if did != issuer_did():
         raise ProofError(f"The credential was signed by {did}, which is not this issuer.")
-    key = SigningKey.objects.filter(key_id=key_id).first()
+    if keys is None:
+        keys = {k.key_id: k for k in SigningKey.objects.filter(key_id=key_id)}
+    key = keys.get(key_id)
     if key is None:
         raise ProofError(f"The issuer has no key {method}.")
     if key.revoked_at is not None:

@@ -107,6 +107,8 @@ class Credential(models.Model):
     valid_until = models.DateTimeField(null=True, blank=True)
     status_index = models.PositiveIntegerField(unique=True)
     document = models.JSONField()
+    # sha256 of the document as signed: while it matches, verifying skips canonicalization.
+    document_digest = models.CharField(max_length=64, blank=True, editable=False)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -130,15 +130,3 @@ def status_set(*, purpose: str, index: int, value: bool) -> None:
     row.bits = _with_bit(bytes(row.bits), index, value)
     row.save(update_fields=["bits", "updated_at"])
     status_list_sign(row)
-
-
-def statuses_of(indexes: dict[str, int]) -> dict[str, bool]:
-    """For each purpose -> index, whether that bit is set in the stored list. One query."""
-    rows = {
-        row.purpose: bytes(row.bits)
-        for row in StatusList.objects.filter(purpose__in=list(indexes)).only("purpose", "bits")
-    }
-    return {
-        purpose: purpose in rows and bit_is_set(rows[purpose], index)
-        for purpose, index in indexes.items()
-    }

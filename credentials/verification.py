@@ -10,6 +10,8 @@ invalid   not authentic: changed after signing, signed by another key or issuer,
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -18,8 +20,10 @@ from django.utils import timezone
 from credentials.data_integrity import ProofError, proof_verify
 from credentials.issuer import issuer_did, issuer_public_key
 from credentials.jsonld_documents import OB_V3, VC_V2, document_loader
-from credentials.models import StatusPurpose
-from credentials.status_lists import status_list_url, statuses_of
+from credentials.models import SigningKey, StatusList, StatusPurpose
+from credentials.status_lists import bit_is_set, status_list_url
+
+LOADER = document_loader()
 
 
 @dataclass
@@ -103,47 +107,105 @@ def _status_indexes(document: dict) -> dict[str, int]:
     return found
 
 
-def verify_document(document, *, now: datetime | None = None) -> Verification:
-    now = now or timezone.now()
-    result = Verification()
-    problem = _shape_problem(document)
-    if not result.add("shape", not problem, problem or "An Open Badges 3.0 credential."):
-        return result
-    issuer = _issuer_id(document)
-    ours = issuer == issuer_did()
-    if not result.add(
-        "issuer",
-        ours,
-        f"Issued by {issuer_did()}." if ours else f"Issued by {issuer or 'nobody'}, not by us.",
-    ):
-        return result
-    try:
-        proof = proof_verify(document, public_key_for=issuer_public_key, loader=document_loader())
-    except ProofError as error:
-        result.add("signature", False, str(error))
-        return result
-    result.add("signature", True, f"Signed with {proof.verification_method}.")
-    valid_from, valid_until = _moment(document.get("validFrom")), None
-    if "validUntil" in document:
-        valid_until = _moment(document["validUntil"])
-    if valid_from is None or ("validUntil" in document and valid_until is None):
-        result.add("dates", False, "A validity date is not a date and time.")
-    elif valid_from > now:
-        result.add("dates", False, f"Not valid before {document['validFrom']}.")
-    elif valid_until is not None and valid_until <= now:
-        result.add("dates", False, f"Expired on {document['validUntil']}.")
-    else:
-        until = f" until {document['validUntil']}" if valid_until else ", with no end date"
-        result.add("dates", True, f"Valid from {document['validFrom']}{until}.")
-    indexes = _status_indexes(document)
-    if not indexes:
-        result.add("revocation", False, "The credential has none of our status list entries.")
-        return result
-    for purpose, flagged in statuses_of(indexes).items():
-        word = "revoked" if purpose == StatusPurpose.REVOCATION else "suspended"
-        result.add(
-            purpose,
-            not flagged,
-            f"{word.capitalize()} by the issuer." if flagged else f"Not {word}.",
+def document_digest(document: dict) -> str:
+    """A fingerprint of a stored credential exactly as issued (key order aside)."""
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Verifier:
+    """Verifies any number of credentials with one query for the issuer's keys and one for the
+    status lists, loaded on first use.
+
+    A stored credential whose document still has the digest recorded when it was signed skips
+    the RDF canonicalization (the slow part: tens of milliseconds); its key is still checked
+    against the issuer's current keys, so a revoked key still fails it."""
+
+    def __init__(self, now: datetime | None = None):
+        self.now = now or timezone.now()
+        self._keys: dict | None = None
+        self._bits: dict | None = None
+
+    def keys(self) -> dict[str, SigningKey]:
+        if self._keys is None:
+            self._keys = {key.key_id: key for key in SigningKey.objects.all()}
+        return self._keys
+
+    def flags(self, indexes: dict[str, int]) -> dict[str, bool]:
+        if self._bits is None:
+            self._bits = {
+                row.purpose: bytes(row.bits) for row in StatusList.objects.only("purpose", "bits")
+            }
+        return {
+            purpose: purpose in self._bits and bit_is_set(self._bits[purpose], index)
+            for purpose, index in indexes.items()
+        }
+
+    def public_key_for(self, method: str):
+        return issuer_public_key(method, self.keys())
+
+    def _signature(self, document: dict, result: Verification, trusted_digest: str) -> bool:
+        try:
+            if trusted_digest and document_digest(document) == trusted_digest:
+                proof = document["proof"]
+                self.public_key_for(proof["verificationMethod"])  # still one of ours, not revoked
+                return result.add(
+                    "signature",
+                    True,
+                    f"Signed with {proof['verificationMethod']}; the stored record is unchanged "
+                    "since it was signed.",
+                )
+            proof = proof_verify(document, public_key_for=self.public_key_for, loader=LOADER)
+        except ProofError as error:
+            return result.add("signature", False, str(error))
+        return result.add("signature", True, f"Signed with {proof.verification_method}.")
+
+    def verify(self, document, *, trusted_digest: str = "") -> Verification:
+        result = Verification()
+        problem = _shape_problem(document)
+        if not result.add("shape", not problem, problem or "An Open Badges 3.0 credential."):
+            return result
+        issuer = _issuer_id(document)
+        ours = issuer == issuer_did()
+        detail = (
+            f"Issued by {issuer_did()}." if ours else f"Issued by {issuer or 'nobody'}, not us."
         )
-    return result
+        if not result.add("issuer", ours, detail):
+            return result
+        if not self._signature(document, result, trusted_digest):
+            return result
+        self._dates(document, result)
+        indexes = _status_indexes(document)
+        if not indexes:
+            result.add("revocation", False, "The credential has none of our status list entries.")
+            return result
+        for purpose, flagged in self.flags(indexes).items():
+            word = "revoked" if purpose == StatusPurpose.REVOCATION else "suspended"
+            detail = f"{word.capitalize()} by the issuer." if flagged else f"Not {word}."
+            result.add(purpose, not flagged, detail)
+        return result
+
+    def _dates(self, document: dict, result: Verification) -> None:
+        valid_from, valid_until = _moment(document.get("validFrom")), None
+        if "validUntil" in document:
+            valid_until = _moment(document["validUntil"])
+        if valid_from is None or ("validUntil" in document and valid_until is None):
+            result.add("dates", False, "A validity date is not a date and time.")
+        elif valid_from > self.now:
+            result.add("dates", False, f"Not valid before {document['validFrom']}.")
+        elif valid_until is not None and valid_until <= self.now:
+            result.add("dates", False, f"Expired on {document['validUntil']}.")
+        else:
+            until = f" until {document['validUntil']}" if valid_until else ", with no end date"
+            result.add("dates", True, f"Valid from {document['validFrom']}{until}.")
+
+
+def verify_document(document, *, now: datetime | None = None) -> Verification:
+    """Verify a credential someone gives us (an upload, the API): the full check."""
+    return Verifier(now).verify(document)
+
+
+def verify_stored(credential, *, verifier: Verifier | None = None) -> Verification:
+    """Verify one of our stored credentials (by id: the page, the API, bulk checks)."""
+    verifier = verifier or Verifier()
+    return verifier.verify(credential.document, trusted_digest=credential.document_digest)

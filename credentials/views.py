@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from credentials.issuer import did_document
 from credentials.models import Credential, StatusPurpose
 from credentials.status_lists import status_list_document
-from credentials.verification import verify_document
+from credentials.verification import verify_stored
 
 
 def _public_json(data: dict, *, max_age: int) -> JsonResponse:
@@ -51,7 +51,7 @@ def verify_page(request, credential_id):
             {"credential_id": credential_id},
             status=404,
         )
-    verification = verify_document(credential.document)
+    verification = verify_stored(credential)
     subject = credential.document.get("credentialSubject", {})
     return render(
         request,

@@ -1,0 +1,195 @@
+"""The verification API for licensing boards and anyone else (django-ninja; OpenAPI at
+/api/openapi.json, docs at /api/docs). Anonymous use is rate limited per client address.
+
+Every answer says what was checked and why something failed; bad input is a 4xx with a reason,
+never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+
+from config.rate_limits import allow
+from credentials.models import Credential
+from credentials.verification import Verification, Verifier, verify_document, verify_stored
+
+BULK_LIMIT = 1000
+ANY_OBJECT = {"type": "object", "description": "An Open Badges 3.0 credential, as issued."}
+MAX_BODY_BYTES = 512 * 1024
+
+api = NinjaAPI(
+    title="Recovery Learning credential verification",
+    version="1",
+    description=(
+        "Verify Open Badges 3.0 credentials issued by Recovery Learning: signature "
+        "(eddsa-rdfc-2022), issuer key (did:web), validity dates and status (Bitstring Status "
+        "List). Anonymous use is rate limited."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+class CheckOut(Schema):
+    name: str
+    passed: bool
+    detail: str
+
+
+class VerificationOut(Schema):
+    status: str
+    valid: bool
+    checks: list[CheckOut]
+
+
+class CredentialOut(VerificationOut):
+    id: uuid.UUID
+    achievement: str
+    holder_name: str
+    valid_from: str
+    valid_until: str | None
+    ce_hours: float
+
+
+class BulkIn(Schema):
+    ids: list[str] = []
+    credentials: list[dict[str, Any]] = []
+
+
+class BulkResult(VerificationOut):
+    id: str | None = None
+    input: int
+
+
+class BulkOut(Schema):
+    results: list[BulkResult]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _limit(request: HttpRequest, action: str, cost: int = 1) -> None:
+    per_minute = settings.CREDENTIALS_API_RATE_LIMITS[action]
+    if not allow(request, action=f"api-{action}", per_minute=per_minute, cost=cost):
+        raise HttpError(429, f"Too many requests: at most {per_minute} a minute. Try again soon.")
+
+
+def _body(request: HttpRequest):
+    if len(request.body) > MAX_BODY_BYTES:
+        raise HttpError(413, f"The request body is over {MAX_BODY_BYTES // 1024} KiB.")
+    try:
+        return json.loads(request.body or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise HttpError(400, f"The body is not valid JSON: {error}.") from error
+
+
+def _out(verification: Verification) -> dict:
+    return {
+        "status": verification.status,
+        "valid": verification.valid,
+        "checks": [vars(check) for check in verification.checks],
+    }
+
+
+def _summary(credential: Credential, verification: Verification) -> dict:
+    return {
+        **_out(verification),
+        "id": credential.pk,
+        "achievement": credential.achievement.name,
+        "holder_name": credential.holder_name,
+        "valid_from": credential.document.get("validFrom", ""),
+        "valid_until": credential.document.get("validUntil"),
+        "ce_hours": float(credential.credits),
+    }
+
+
+@api.post(
+    "/v1/verify",
+    response={200: VerificationOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut},
+    summary="Verify a credential given as JSON",
+    openapi_extra={
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}
+    },
+)
+def verify(request: HttpRequest):
+    _limit(request, "verify")
+    document = _body(request)
+    if not isinstance(document, dict):
+        raise HttpError(400, "Send one credential: a JSON object.")
+    return _out(verify_document(document))
+
+
+@api.get(
+    "/v1/credentials/{credential_id}",
+    response={200: CredentialOut, 404: ErrorOut, 429: ErrorOut},
+    summary="The status of a credential we issued",
+)
+def credential_status(request: HttpRequest, credential_id: uuid.UUID):
+    _limit(request, "verify")
+    credential = Credential.objects.select_related("achievement").filter(pk=credential_id).first()
+    if credential is None:
+        raise HttpError(404, f"Recovery Learning issued no credential with the id {credential_id}.")
+    return _summary(credential, verify_stored(credential))
+
+
+@api.post(
+    "/v1/verify/bulk",
+    response={200: BulkOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut},
+    summary=f"Verify up to {BULK_LIMIT} credentials, by id or as JSON",
+)
+def verify_bulk(request: HttpRequest, body: BulkIn):
+    count = len(body.ids) + len(body.credentials)
+    if count == 0:
+        raise HttpError(400, "Send 'ids' (credential ids) or 'credentials' (JSON objects).")
+    if count > BULK_LIMIT:
+        raise HttpError(400, f"At most {BULK_LIMIT} credentials a request; this one has {count}.")
+    _limit(request, "bulk")
+    verifier = Verifier()
+    parsed = {}
+    for raw in body.ids:
+        try:
+            parsed[raw] = uuid.UUID(str(raw))
+        except ValueError:
+            parsed[raw] = None
+    found = Credential.objects.in_bulk([pk for pk in parsed.values() if pk is not None])
+    results = []
+    for position, raw in enumerate(body.ids):
+        credential = found.get(parsed[raw]) if parsed[raw] else None
+        if credential is None:
+            reason = "not a credential id" if parsed[raw] is None else "no such credential"
+            results.append(
+                {
+                    "input": position,
+                    "id": str(raw),
+                    "status": "unknown",
+                    "valid": False,
+                    "checks": [{"name": "id", "passed": False, "detail": f"{raw}: {reason}."}],
+                }
+            )
+            continue
+        results.append(
+            {
+                "input": position,
+                "id": str(credential.pk),
+                **_out(verify_stored(credential, verifier=verifier)),
+            }
+        )
+    for offset, document in enumerate(body.credentials):
+        results.append(
+            {
+                "input": len(body.ids) + offset,
+                "id": document.get("id") if isinstance(document, dict) else None,
+                **_out(verifier.verify(document)),
+            }
+        )
+    return {"results": results}
