@@ -48,3 +48,4 @@ check-curricula: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) tests/bench/run.py
+	$(PY) tests/bench/credentials.py
