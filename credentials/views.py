@@ -1,15 +1,18 @@
 """Public credential endpoints (the DID document, credentials as JSON, the status lists, the
 verification page) and the learner's own credentials page. Thin: the rules are in services."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from config.rate_limits import allow
+from credentials.forms import CredentialCheckForm
 from credentials.issuer import did_document
 from credentials.models import Credential, StatusPurpose
 from credentials.status_lists import status_list_document
-from credentials.verification import verify_stored
+from credentials.verification import verify_document, verify_stored
 
 
 def _public_json(data: dict, *, max_age: int) -> JsonResponse:
@@ -39,6 +42,56 @@ def status_list_json(request, purpose: str):
         raise Http404("There is no such status list.")
     # A revocation reaches every verifier within a minute.
     return _public_json(status_list_document(purpose), max_age=60)
+
+
+@require_http_methods(["GET", "POST"])
+def verify_check(request):
+    """Check a credential file: upload or paste. Rate limited per address, like the API."""
+    form = CredentialCheckForm()
+    status, verification, document = 200, None, None
+    if request.method == "POST":
+        per_minute = settings.CREDENTIALS_API_RATE_LIMITS["verify"]
+        form = CredentialCheckForm(request.POST, request.FILES)
+        if not allow(request, action="api-verify", per_minute=per_minute):
+            form.is_valid()  # bind, so the error shows with what was sent
+            form.add_error(
+                None,
+                f"Too many checks from your address (at most {per_minute} a "
+                "minute). Wait a minute and try again.",
+            )
+            status = 429
+        elif form.is_valid():
+            document = form.cleaned_data["document"]
+            verification = verify_document(document)
+        else:
+            status = 400
+    return render(
+        request,
+        "credentials/verify_check.html",
+        {"form": form, "verification": verification, "shown": _shown(document)},
+        status=status,
+    )
+
+
+def _shown(document: dict | None) -> dict:
+    """What an uploaded credential says about itself, for display next to the checks."""
+    if not isinstance(document, dict):
+        return {}
+    subject = document.get("credentialSubject") or {}
+    subject = subject if isinstance(subject, dict) else {}
+    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+    names = [
+        i.get("identityHash")
+        for i in subject.get("identifier") or []
+        if isinstance(i, dict) and i.get("identityType") == "name" and not i.get("hashed")
+    ]
+    return {
+        "name": document.get("name") or achievement.get("name", ""),
+        "holder": names[0] if names else "",
+        "valid_from": document.get("validFrom", ""),
+        "valid_until": document.get("validUntil", ""),
+        "credits": subject.get("creditsEarned"),
+    }
 
 
 @require_safe

@@ -1,7 +1,10 @@
 """The public verification page, the credential and status list JSON, and the learner's page."""
 
+import json
 import uuid
 
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import pytest
@@ -130,3 +133,51 @@ class MyCredentialsTests:
     def test_it_needs_sign_in(self, client, db):
         response = client.get(reverse("credentials:mine"))
         assert response.status_code == 302
+
+
+@pytest.mark.django_db
+class CheckFileTests:
+    URL = "/verify/"
+
+    def test_an_uploaded_credential_file_is_verified(self, client, credential):
+        upload = SimpleUploadedFile(
+            "credential.json", json.dumps(credential.document).encode(), "application/json"
+        )
+        body = page(client.post(self.URL, {"file": upload}))
+        assert "<strong>Valid.</strong>" in body
+        assert "Riley Resident" in body
+        assert "Signature: passed." in body
+
+    def test_pasted_json_with_a_changed_field_is_not_valid_and_says_why(self, client, credential):
+        forged = {**credential.document, "name": "Forged"}
+        body = page(client.post(self.URL, {"text": json.dumps(forged)}))
+        assert "<strong>Not valid.</strong>" in body
+        assert "Signature: failed.</strong> The signature does not match" in body
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            ({}, "Choose a credential file or paste its JSON (one of them)."),
+            ({"text": "{oops"}, "This is not valid JSON"),
+            ({"text": "[1]"}, "A credential is one JSON object"),
+            (
+                {"file": SimpleUploadedFile("big.json", b" " * (600 * 1024))},
+                "The file is 600 KiB; a credential is at most 512 KiB.",
+            ),
+        ],
+    )
+    def test_bad_files_get_a_form_error(self, client, db, data, message):
+        response = client.post(self.URL, data)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+
+    def test_checks_are_rate_limited_per_address(self, client, settings, db):
+        cache.clear()
+        settings.CREDENTIALS_API_RATE_LIMITS = {"verify": 1, "bulk": 1}
+        assert client.post(self.URL, {"text": "{}"}).status_code == 200
+        response = client.post(self.URL, {"text": "{}"})
+        assert response.status_code == 429
+        assert "Too many checks from your address (at most 1 a minute)" in (
+            response.content.decode()
+        )
+        cache.clear()

@@ -1,6 +1,8 @@
 """Credential pages in a real browser: a board member opens the verification page (desktop and
 phone, as from a QR code), the learner finds their credential; accessible at both widths."""
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -45,3 +47,21 @@ class CredentialPagesTests:
         axe(page)
         page.get_by_role("link", name="Verification page").click()
         expect(page.get_by_role("status")).to_contain_text("Valid.")
+
+    @pytest.mark.parametrize("device", DEVICES)
+    def test_checking_a_file_is_accessible_with_a_result_and_with_errors(
+        self, new_page, axe, credential, device, tmp_path
+    ):
+        page = new_page(**DEVICES[device])
+        page.goto(f"/verify/{credential.pk}/")
+        page.get_by_role("link", name="Check the file itself").click()
+        page.get_by_role("button", name="Verify").click()
+        expect(page.get_by_role("alert")).to_contain_text("Choose a credential file")
+        axe(page)  # the form with its error
+        file = tmp_path / "credential.json"
+        file.write_text(json.dumps(credential.document))
+        page.get_by_label("Credential file (JSON)").set_input_files(str(file))
+        page.get_by_role("button", name="Verify").click()
+        expect(page.get_by_role("status")).to_contain_text("Valid.")
+        assert horizontal_overflow(page) <= 0
+        axe(page)  # the result

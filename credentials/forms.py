@@ -1,0 +1,46 @@
+"""The public form that checks a credential file someone holds (a holder's download, an email
+attachment): it reads the JSON and says what is wrong with it, before any verification."""
+
+import json
+
+from django import forms
+
+MAX_UPLOAD_BYTES = 512 * 1024
+
+
+class CredentialCheckForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        label="Credential file (JSON)",
+        help_text="The .json file of the credential, at most 512 KiB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+    text = forms.CharField(
+        required=False,
+        label="Or paste the credential's JSON",
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, text = cleaned.get("file"), (cleaned.get("text") or "").strip()
+        if bool(upload) == bool(text):
+            raise forms.ValidationError("Choose a credential file or paste its JSON (one of them).")
+        if upload:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    f"The file is {upload.size // 1024} KiB; a credential is at most 512 KiB."
+                )
+            raw = upload.read()
+        else:
+            raw = text.encode()
+            if len(raw) > MAX_UPLOAD_BYTES:
+                raise forms.ValidationError("The text is over 512 KiB; a credential is smaller.")
+        try:
+            document = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise forms.ValidationError(f"This is not valid JSON: {error}.") from error
+        if not isinstance(document, dict):
+            raise forms.ValidationError("A credential is one JSON object, not a list or a value.")
+        cleaned["document"] = document
+        return cleaned
