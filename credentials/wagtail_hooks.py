@@ -1,0 +1,141 @@
+"""The CMS "Credentials" menu: achievements (made from the curriculum files; administrators may
+reword them), the credentials issued (read-only, revocable with a reason), and issuing by hand."""
+
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import HeaderButton
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import (
+    IndexView,
+    InspectView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+from assessments.wagtail_hooks import FromFilesPermissionPolicy, FromFilesViewSet
+from credentials.admin_views import IssueView, RevokeView
+from credentials.models import Achievement, Credential
+
+register_permission_policy(Achievement, FromFilesPermissionPolicy(Achievement, {"change", "view"}))
+# Issued credentials are signed records: never edited, copied or deleted; revoked instead.
+register_permission_policy(Credential, FromFilesPermissionPolicy(Credential, {"view"}))
+
+
+class AchievementViewSet(FromFilesViewSet):
+    model = Achievement
+    icon = "trophy"
+    list_display = ["name", "kind", "ce_hours", "validity_months"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    panels = [
+        HelpPanel(
+            "<p>Made from a course or program of the curriculum files. A change here applies to "
+            "credentials issued after it; the next <code>load_curricula</code> sets the wording "
+            "back when the files change.</p>"
+        ),
+        FieldPanel("slug", read_only=True),
+        FieldPanel("kind", read_only=True),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("criteria"),
+        FieldPanel("ce_hours", read_only=True),
+        FieldPanel("validity_months", read_only=True),
+        FieldPanel("renewal_ce_hours", read_only=True),
+    ]
+
+
+def _status(credential: Credential) -> str:
+    if credential.revoked_at:
+        return f"Revoked {credential.revoked_at:%-d %b %Y}"
+    if credential.suspended_at:
+        return "Suspended"
+    return "Issued"
+
+
+class CredentialIndexView(IndexView):
+    def get_header_buttons(self):
+        buttons = list(super().get_header_buttons())
+        if self.request.user.has_perm("credentials.add_credential"):
+            buttons.append(HeaderButton("Issue a credential", url=reverse("credential_issue")))
+        return buttons
+
+
+class CredentialInspectView(InspectView):
+    def get_revocation_display_value(self):
+        credential = self.object
+        if credential.revoked_at:
+            return f"Revoked on {credential.revoked_at:%-d %B %Y}: {credential.revocation_reason}"
+        if not self.request.user.has_perm("credentials.change_credential"):
+            return "Not revoked"
+        url = reverse("credential_revoke", args=[credential.pk])
+        return format_html('Not revoked. <a class="button button-small" href="{}">Revoke</a>', url)
+
+    LABELS = {"revocation": "Revocation", "verify_page": "Public verification page"}
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.LABELS:
+            return self.LABELS[field_name]
+        return super().get_field_label(field_name, field)
+
+    def get_verify_page_display_value(self):
+        url = reverse("credentials:verify", args=[self.object.pk])
+        return format_html('<a href="{}">{}</a>', url, url)
+
+
+class CredentialViewSet(SnippetViewSet):
+    model = Credential
+    icon = "tick-inverse"
+    menu_label = "Issued credentials"
+    index_view_class = CredentialIndexView
+    inspect_view_class = CredentialInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    search_backend_name = None
+    search_fields = ["holder_name", "learner__email"]
+    list_display = [
+        "holder_name",
+        "achievement",
+        Column("valid_from", label="Issued"),
+        "valid_until",
+        Column("status", label="Status", accessor=_status),
+    ]
+    list_filter = ["achievement"]
+    inspect_view_fields = [
+        "id",
+        "holder_name",
+        "learner",
+        "achievement",
+        "credits",
+        "valid_from",
+        "valid_until",
+        "issued_by",
+        "status_index",
+        "revocation",
+        "verify_page",
+    ]
+
+    def get_queryset(self, request):
+        return Credential.objects.select_related("achievement", "learner")
+
+
+class CredentialsGroup(SnippetViewSetGroup):
+    menu_label = "Credentials"
+    menu_icon = "tick-inverse"
+    menu_order = 260
+    items = (AchievementViewSet, CredentialViewSet)
+
+
+register_snippet(CredentialsGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_credential_admin_urls():
+    return [
+        path("credentials/issue/", IssueView.as_view(), name="credential_issue"),
+        path("credentials/<uuid:pk>/revoke/", RevokeView.as_view(), name="credential_revoke"),
+    ]
