@@ -3,11 +3,12 @@ verification page) and the learner's own credentials page. Thin: the rules are i
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from config.rate_limits import allow
+from credentials.certificate import certificate_pdf
 from credentials.forms import CredentialCheckForm
 from credentials.issuer import did_document
 from credentials.models import Credential, StatusPurpose
@@ -33,6 +34,16 @@ def credential_json(request, credential_id):
     credential = get_object_or_404(Credential, pk=credential_id)
     response = _public_json(credential.document, max_age=0)
     response["Content-Disposition"] = f'inline; filename="credential-{credential.pk}.json"'
+    return response
+
+
+@require_safe
+def credential_pdf(request, credential_id):
+    credential = get_object_or_404(
+        Credential.objects.select_related("achievement"), pk=credential_id
+    )
+    response = HttpResponse(certificate_pdf(credential), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{credential.pk}.pdf"'
     return response
 
 

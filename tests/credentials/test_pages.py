@@ -181,3 +181,20 @@ class CheckFileTests:
             response.content.decode()
         )
         cache.clear()
+
+
+@pytest.mark.django_db
+class CertificateTests:
+    def test_the_pdf_certificate_is_served_with_its_title(self, client, credential):
+        response = client.get(reverse("credentials:pdf", args=[credential.pk]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF-")
+        assert b"Course sdm: Riley Resident" in response.content  # the document's title
+        assert client.get(reverse("credentials:pdf", args=[uuid.uuid4()])).status_code == 404
+
+    def test_a_name_outside_latin_1_does_not_break_it(self, client, credential):
+        credential.holder_name = "Zoë Ōkawa 李"
+        credential.save(update_fields=["holder_name"])
+        response = client.get(reverse("credentials:pdf", args=[credential.pk]))
+        assert response.status_code == 200
