@@ -1,9 +1,12 @@
 """Issuing credentials: when the rules are met (on the learning events), by an administrator,
 exactly once per period, signed and verifiable; revocation with a reason."""
 
+import json
 import threading
 from datetime import timedelta
+from io import StringIO
 
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -176,3 +179,32 @@ class RevocationTests:
         with pytest.raises(IssuanceRefused, match="Only administrators"):
             credential_revoke(credential=credential, by=learner, reason="Mine.")
         assert verify_document(credential.document).status == "valid"
+
+
+@pytest.mark.django_db
+class ExportTests:
+    def test_exports_signed_credentials_as_json_lines_with_filters(self, signing_key, tmp_path):
+        first, second = course_achievement("one"), course_achievement("two")
+        learner, other = UserFactory(email="riley@example.org"), UserFactory()
+        for person, achievement in ((learner, first), (learner, second), (other, first)):
+            complete_course(person, achievement)
+            credential_issue(learner=person, achievement=achievement)
+        out = StringIO()
+        call_command(
+            "export_credentials", "--learner", "RILEY@example.org", stdout=out, stderr=StringIO()
+        )
+        lines = [json.loads(line) for line in out.getvalue().splitlines()]
+        assert len(lines) == 2
+        assert all(verify_document(line).status == "valid" for line in lines)
+        target = tmp_path / "first.jsonl"
+        call_command(
+            "export_credentials",
+            "--achievement",
+            "course-one",
+            "--output",
+            str(target),
+            stderr=StringIO(),
+        )
+        assert len(target.read_text().splitlines()) == 2
+        with pytest.raises(CommandError, match="No achievement 'nope'"):
+            call_command("export_credentials", "--achievement", "nope", stderr=quiet)
