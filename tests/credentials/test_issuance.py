@@ -207,4 +207,4 @@ class ExportTests:
         )
         assert len(target.read_text().splitlines()) == 2
         with pytest.raises(CommandError, match="No achievement 'nope'"):
-            call_command("export_credentials", "--achievement", "nope", stderr=quiet)
+            call_command("export_credentials", "--achievement", "nope", stderr=StringIO())
