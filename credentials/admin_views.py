@@ -12,7 +12,12 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.models import User
-from credentials.issuance import IssuanceRefused, credential_issue, credential_revoke
+from credentials.issuance import (
+    IssuanceRefused,
+    credential_issue,
+    credential_revoke,
+    credential_suspend,
+)
 from credentials.models import Achievement, Credential
 
 
@@ -113,4 +118,34 @@ class RevokeView(_AdminFormView):
             form.add_error(None, str(refused))
             return self.form_invalid(form)
         messages.success(self.request, "Revoked. Verifiers see it within a minute.")
+        return redirect(_inspect_url(self.credential))
+
+
+class SuspendView(_AdminFormView):
+    """Suspend a credential, or lift its suspension: one button, confirmed on this page."""
+
+    form_class = forms.Form
+    permission = "credentials.change_credential"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.credential = get_object_or_404(
+            Credential.objects.select_related("achievement"), pk=kwargs["pk"]
+        )
+        self.suspend = self.credential.suspended_at is None
+        self.submit_button_label = "Suspend" if self.suspend else "Lift the suspension"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"{'Suspend' if self.suspend else 'Reinstate'}: {self.credential}"
+
+    def form_valid(self, form):
+        try:
+            credential_suspend(
+                credential=self.credential, by=self.request.user, suspend=self.suspend
+            )
+        except IssuanceRefused as refused:
+            form.add_error(None, str(refused))
+            return self.form_invalid(form)
+        done = "Suspended" if self.suspend else "The suspension is lifted"
+        messages.success(self.request, f"{done}. Verifiers see it within a minute.")
         return redirect(_inspect_url(self.credential))

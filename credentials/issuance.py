@@ -176,3 +176,20 @@ def credential_revoke(*, credential: Credential, by: User, reason: str) -> Crede
     status_set(purpose=StatusPurpose.REVOCATION, index=credential.status_index, value=True)
     events.credential_revoked.send(sender=Credential, credential=credential, reason=reason)
     return credential
+
+
+@transaction.atomic
+def credential_suspend(*, credential: Credential, by: User, suspend: bool) -> Credential:
+    """Suspend (e.g. while a complaint is investigated) or lift a suspension."""
+    if not by.has_perm("credentials.change_credential"):
+        raise IssuanceRefused("Only administrators may suspend credentials.")
+    credential = Credential.objects.select_for_update().get(pk=credential.pk)
+    if credential.revoked_at is not None:
+        raise IssuanceRefused("A revoked credential cannot be suspended or reinstated.")
+    if suspend == (credential.suspended_at is not None):
+        state = "suspended" if suspend else "not suspended"
+        raise IssuanceRefused(f"This credential is already {state}.")
+    credential.suspended_at = timezone.now() if suspend else None
+    credential.save(update_fields=["suspended_at"])
+    status_set(purpose=StatusPurpose.SUSPENSION, index=credential.status_index, value=suspend)
+    return credential

@@ -18,7 +18,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from assessments.wagtail_hooks import FromFilesPermissionPolicy, FromFilesViewSet
-from credentials.admin_views import IssueView, RevokeView
+from credentials.admin_views import IssueView, RevokeView, SuspendView
 from credentials.models import Achievement, Credential
 
 register_permission_policy(Achievement, FromFilesPermissionPolicy(Achievement, {"change", "view"}))
@@ -75,7 +75,26 @@ class CredentialInspectView(InspectView):
         url = reverse("credential_revoke", args=[credential.pk])
         return format_html('Not revoked. <a class="button button-small" href="{}">Revoke</a>', url)
 
-    LABELS = {"revocation": "Revocation", "verify_page": "Public verification page"}
+    LABELS = {
+        "revocation": "Revocation",
+        "suspension": "Suspension",
+        "verify_page": "Public verification page",
+    }
+
+    def get_suspension_display_value(self):
+        credential = self.object
+        state = (
+            f"Suspended since {credential.suspended_at:%-d %B %Y}."
+            if credential.suspended_at
+            else "Not suspended."
+        )
+        if credential.revoked_at or not self.request.user.has_perm("credentials.change_credential"):
+            return state
+        label = "Lift the suspension" if credential.suspended_at else "Suspend"
+        url = reverse("credential_suspend", args=[credential.pk])
+        return format_html(
+            '{} <a class="button button-small button-secondary" href="{}">{}</a>', state, url, label
+        )
 
     def get_field_label(self, field_name, field):
         if field_name in self.LABELS:
@@ -116,6 +135,7 @@ class CredentialViewSet(SnippetViewSet):
         "issued_by",
         "status_index",
         "revocation",
+        "suspension",
         "verify_page",
     ]
 
@@ -138,4 +158,5 @@ def register_credential_admin_urls():
     return [
         path("credentials/issue/", IssueView.as_view(), name="credential_issue"),
         path("credentials/<uuid:pk>/revoke/", RevokeView.as_view(), name="credential_revoke"),
+        path("credentials/<uuid:pk>/suspend/", SuspendView.as_view(), name="credential_suspend"),
     ]

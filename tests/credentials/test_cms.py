@@ -53,6 +53,17 @@ class CredentialAdminTests:
         inspect = ok(client.get(url(Credential, "inspect", credential.pk)))
         assert "Issued to the wrong person." in inspect
 
+    def test_an_administrator_suspends_and_reinstates(self, client, credential):
+        client.force_login(staff_user(Role.ADMINISTRATOR))
+        suspend = reverse("credential_suspend", args=[credential.pk])
+        assert suspend in ok(client.get(url(Credential, "inspect", credential.pk)))
+        assert "Suspend" in ok(client.get(suspend))
+        assert client.post(suspend).status_code == 302
+        assert verify_stored(credential).status == "suspended"
+        assert "Lift the suspension" in ok(client.get(suspend))
+        assert client.post(suspend).status_code == 302
+        assert verify_stored(credential).status == "valid"
+
     def test_issuing_by_hand_is_recorded_and_a_bad_email_is_a_form_error(self, client, db):
         signing_key_add()
         achievement = course_achievement("by-hand")

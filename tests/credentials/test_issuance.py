@@ -208,3 +208,23 @@ class ExportTests:
         assert len(target.read_text().splitlines()) == 2
         with pytest.raises(CommandError, match="No achievement 'nope'"):
             call_command("export_credentials", "--achievement", "nope", stderr=StringIO())
+
+
+@pytest.mark.django_db
+class SuspensionTests:
+    def test_suspend_then_reinstate(self, signing_key, achievement):
+        from credentials.issuance import credential_suspend
+
+        learner = UserFactory()
+        complete_course(learner, achievement)
+        credential = credential_issue(learner=learner, achievement=achievement).credential
+        admin = staff_user(Role.ADMINISTRATOR)
+        credential_suspend(credential=credential, by=admin, suspend=True)
+        assert verify_document(credential.document).status == "suspended"
+        with pytest.raises(IssuanceRefused, match="already suspended"):
+            credential_suspend(credential=credential, by=admin, suspend=True)
+        credential_suspend(credential=credential, by=admin, suspend=False)
+        assert verify_document(credential.document).status == "valid"
+        credential_revoke(credential=credential, by=admin, reason="Misconduct.")
+        with pytest.raises(IssuanceRefused, match="cannot be suspended"):
+            credential_suspend(credential=credential, by=admin, suspend=True)

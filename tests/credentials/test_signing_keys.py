@@ -183,3 +183,22 @@ class DidDocumentViewTests:
         signing_key_add()
         with django_assert_num_queries(1):
             client.get("/.well-known/did.json")
+
+
+@pytest.mark.django_db
+class KeyRevokeCommandTests:
+    def test_revoking_an_old_key_and_what_it_refuses(self):
+        from django.core.management import CommandError
+
+        old, _ = signing_key_add()
+        current, _ = signing_key_add()
+        with pytest.raises(CommandError, match="the current key"):
+            call_command("credentials_key_revoke", current.key_id, stdout=StringIO())
+        with pytest.raises(CommandError, match="No signing key 'nope'"):
+            call_command("credentials_key_revoke", "nope", stdout=StringIO())
+        out = StringIO()
+        call_command("credentials_key_revoke", old.key_id, stdout=out)
+        assert f"Key {old.key_id} is revoked." in out.getvalue()
+        old.refresh_from_db()
+        assert old.revoked_at is not None
+        assert verification_method(old) not in did_document()["assertionMethod"]
