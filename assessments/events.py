@@ -20,3 +20,9 @@ attempt_failed = Signal()
 
 # sender=PracticeLog; log: PracticeLog (just attested by its supervisor)
 practice_attested = Signal()
+
+# sender=Observation; observation: Observation (just recorded, with its behaviour ratings)
+observation_recorded = Signal()
+
+# sender=ExternalTraining; training: ExternalTraining (just approved by program staff)
+training_approved = Signal()

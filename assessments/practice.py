@@ -183,6 +183,8 @@ def external_training_decide(
     training.reviewer_comment = comment.strip()
     training.decided_at = timezone.now()
     training.save(update_fields=["status", "reviewer", "reviewer_comment", "decided_at"])
+    if approve:
+        events.training_approved.send(sender=ExternalTraining, training=training)
     return training
 
 
@@ -250,4 +252,5 @@ def observation_record(
         BehaviourRating(observation=observation, behaviour=behaviour, rating=ratings[code])
         for code, behaviour in checklist.items()
     )
+    events.observation_recorded.send(sender=Observation, observation=observation)
     return observation

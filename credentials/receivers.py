@@ -6,7 +6,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from assessments import events as assessment_events
-from assessments.models import PracticeLog
+from assessments.models import ExternalTraining, Observation, PracticeLog
 from courses import events as course_events
 from courses.curriculum.writer import CurriculumWriter
 from courses.models import Enrolment
@@ -28,6 +28,17 @@ def course_completed(sender, *, enrolment, **kwargs):
     _issue_after_commit(enrolment.user_id, [enrolment.course_id])
 
 
+# Program requirements (hours, observations) may be met by any of these.
 @receiver(assessment_events.practice_attested, sender=PracticeLog)
 def practice_attested(sender, *, log, **kwargs):
     _issue_after_commit(log.learner_id, [])
+
+
+@receiver(assessment_events.observation_recorded, sender=Observation)
+def observation_recorded(sender, *, observation, **kwargs):
+    _issue_after_commit(observation.learner_id, [])
+
+
+@receiver(assessment_events.training_approved, sender=ExternalTraining)
+def training_approved(sender, *, training, **kwargs):
+    _issue_after_commit(training.learner_id, [])

@@ -228,3 +228,72 @@ class SuspensionTests:
         credential_revoke(credential=credential, by=admin, reason="Misconduct.")
         with pytest.raises(IssuanceRefused, match="cannot be suspended"):
             credential_suspend(credential=credential, by=admin, suspend=True)
+
+
+@pytest.mark.django_db
+def test_a_certification_is_issued_when_its_last_requirement_is_observed(
+    signing_key, home_page, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from assessments import practice
+    from assessments.models import ProgramCompetency
+    from courses.models import Enrolment, ProgramCourse, ProgramIndexPage, ProgramPage
+    from credentials.models import Achievement
+    from tests.assessments.factories import checklist, competencies
+
+    achievement = course_achievement("peer-101")
+    index = home_page.add_child(instance=ProgramIndexPage(title="Programs", slug="programs"))
+    program = index.add_child(
+        instance=ProgramPage(
+            title="Peer certification",
+            slug="peer-cert",
+            summary="For peers.",
+            audience="Peers",
+            credential_name="Certified Peer Specialist",
+            training_hours_required=Decimal(3),
+            person_centered_hours_required=Decimal(0),
+            supervised_hours_required=Decimal(2),
+        )
+    )
+    ProgramCourse.objects.create(program=program, course=achievement.course, sort_order=0)
+    [competency] = competencies("peer.role-and-boundaries")
+    checklist(competency, "explains-the-role")
+    ProgramCompetency.objects.create(program=program, competency=competency)
+    certification = Achievement.objects.create(
+        slug="program-peer-cert",
+        kind=AchievementKind.CERTIFICATION,
+        program=program,
+        name="Certified Peer Specialist",
+        description="For peers.",
+        criteria="All of it.",
+        validity_months=12,
+    )
+    learner, supervisor = UserFactory(), staff_user(Role.SUPERVISOR)
+    Enrolment.objects.create(user=learner, program=program)
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_course(learner, achievement)
+        log = practice.practice_log_record(
+            learner=learner,
+            supervisor_email=supervisor.email,
+            date=timezone.localdate(),
+            hours=Decimal(2),
+            setting="Respite",
+            activities="Support",
+        )
+        practice.practice_log_decide(log=log, supervisor=supervisor, attest=True)
+    assert not Credential.objects.filter(achievement=certification).exists()  # not observed yet
+    with django_capture_on_commit_callbacks(execute=True):
+        practice.observation_record(
+            supervisor=supervisor,
+            learner=learner,
+            competency_code=competency.code,
+            observed_on=timezone.localdate(),
+            ratings={"explains-the-role": "competent"},
+            comment="Clear about the role.",
+        )
+    credential = Credential.objects.get(achievement=certification)
+    assert credential.valid_until == add_months(credential.valid_from, 12)
+    assert credential.document["credentialSubject"]["achievement"]["achievementType"] == (
+        "Certification"
+    )
