@@ -42,9 +42,10 @@ def lesson(slug: str) -> LessonPage:
 class LoadCurriculaTests:
     def test_builds_programs_courses_modules_and_lessons(self, curriculum):
         output = load(curriculum)
-        # 13 pages and references; 1 competency domain and 3 competencies; 3 question-bank
-        # items; 1 exam and 1 knowledge check
-        assert "24 created, 0 updated, 0 unchanged" in output
+        # 13 pages and references; 1 competency domain, 3 competencies and 2 behaviours; 3
+        # question-bank items; 1 exam and 1 knowledge check; 3 achievements (2 courses, 1 program)
+        assert "27 created, 0 updated, 0 unchanged" in output
+        assert "Created: achievement program-peer-cert" in output
         assert "Created: competency sdm.elicit-goals" in output
         assert "Created: item basics-first-step" in output
         basics = CoursePage.objects.get(slug="basics")
