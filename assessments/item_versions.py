@@ -62,7 +62,7 @@ def item_revise(
     file itself changes the item."""
     if not editor.has_perm("assessments.change_item"):
         raise ItemRefused(["You may view items but not edit them."])
-    item = Item.objects.select_for_update().select_related("vignette").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("vignette").get(pk=item.pk)
     vignette = item.vignette
     data = {
         "id": item.code,
