@@ -135,9 +135,13 @@ def proof_verify(
         raise ProofError(
             f"The proof's purpose is {proof.get('proofPurpose')!r}, not {expected_purpose!r}."
         )
-    missing = [key for key in (*PROOF_OPTION_KEYS, "proofValue") if key not in proof]
+    missing = [
+        key
+        for key in (*PROOF_OPTION_KEYS, "proofValue")
+        if not isinstance(proof.get(key), str) or not proof[key]
+    ]
     if missing:
-        raise ProofError(f"The proof lacks {', '.join(missing)}.")
+        raise ProofError(f"The proof lacks {', '.join(missing)} (each a text value).")
     try:
         signature = multibase_decode(proof["proofValue"])
     except MultibaseError as error:
@@ -149,6 +153,9 @@ def proof_verify(
         data = hash_data(unsecured, options, loader)
     except jsonld.JsonLdError as error:
         raise ProofError(f"The credential is not valid JSON-LD: {_reason(error)}") from error
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
+        # pyld assumes well-formed JSON-LD in places; anything else is malformed input.
+        raise ProofError(f"The credential is not valid JSON-LD ({error}).") from error
     try:
         key.verify(signature, data)
     except InvalidSignature as error:

@@ -1,5 +1,5 @@
-"""Verifying a credential, whoever asks (the public page, an uploaded file, later the board
-API): each check with its result, and one overall status.
+"""Verifying a credential, whoever asks (the public page, an uploaded file, the API): each
+check with its result, and one overall status. Any JSON at all gets an answer, never an error.
 
 valid     every check passed
 revoked   authentic, but the issuer revoked it
@@ -63,9 +63,9 @@ def _shape_problem(document) -> str:
     if not isinstance(contexts, list) or contexts[:1] != [VC_V2] or OB_V3 not in contexts:
         return f"The @context must start with {VC_V2} and include {OB_V3}."
     types = document.get("type")
-    if not isinstance(types, list) or not {"VerifiableCredential", "OpenBadgeCredential"} <= set(
-        types
-    ):
+    if not isinstance(types, list) or not {"VerifiableCredential", "OpenBadgeCredential"} <= {
+        t for t in types if isinstance(t, str)
+    }:
         return "The type must include VerifiableCredential and OpenBadgeCredential."
     subject = document.get("credentialSubject")
     if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
@@ -137,7 +137,9 @@ class Verifier:
                 row.purpose: bytes(row.bits) for row in StatusList.objects.only("purpose", "bits")
             }
         return {
-            purpose: purpose in self._bits and bit_is_set(self._bits[purpose], index)
+            purpose: purpose in self._bits
+            and 0 <= index < len(self._bits[purpose]) * 8
+            and bit_is_set(self._bits[purpose], index)
             for purpose, index in indexes.items()
         }
 

@@ -207,3 +207,40 @@ def test_the_openapi_document_and_docs_are_served_without_a_cdn(client):
     docs = client.get("/api/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn." not in docs
+
+
+@pytest.mark.django_db
+def test_malformed_credentials_get_an_answer_never_a_500(client, credential):
+    """Shapes a careless or hostile sender might try: each is a 200 with status invalid."""
+    good = credential.document
+
+    def changed(**parts):
+        document = copy.deepcopy(good)
+        for path, value in parts.items():
+            target = document
+            *keys, last = path.split("__")
+            for key in keys:
+                target = target[key]
+            target[last] = value
+        return document
+
+    samples = [
+        changed(type=[{}, []]),
+        changed(issuer={"id": 5}),
+        changed(issuer=None),
+        changed(proof="not an object"),
+        changed(proof__verificationMethod=5),
+        changed(proof__proofValue=None),
+        changed(proof__created={"when": "now"}),
+        changed(credentialSubject__achievement=[]),
+        changed(validFrom=12345),
+        changed(validUntil="tomorrow"),
+        changed(credentialStatus=[{"statusPurpose": "revocation", "statusListIndex": "x"}]),
+        changed(credentialSubject__identifier=[{"@id": 5}]),
+        {**good, "@context": [*good["@context"], {"@vocab": 5}]},
+        {**good, "@context": [*good["@context"], 7]},
+    ]
+    for sample in samples:
+        response = post(client, VERIFY, sample)
+        assert response.status_code == 200, (sample, response.content[:300])
+        assert response.json()["status"] == "invalid", sample
