@@ -11,12 +11,12 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
-    IndexView,
     InspectView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
 
+from assessments.admin_views import FromFilesIndexView
 from assessments.wagtail_hooks import FromFilesPermissionPolicy, FromFilesViewSet
 from credentials.admin_views import IssueView, RevokeView, SuspendView
 from credentials.models import Achievement, Credential
@@ -57,7 +57,9 @@ def _status(credential: Credential) -> str:
     return "Issued"
 
 
-class CredentialIndexView(IndexView):
+class CredentialIndexView(FromFilesIndexView):
+    """No bulk actions: a signed credential is revoked, never deleted."""
+
     def get_header_buttons(self):
         buttons = list(super().get_header_buttons())
         if self.request.user.has_perm("credentials.add_credential"):
@@ -100,6 +102,14 @@ class CredentialInspectView(InspectView):
         if field_name in self.LABELS:
             return self.LABELS[field_name]
         return super().get_field_label(field_name, field)
+
+    def get_valid_until_display_value(self):
+        until = self.object.valid_until
+        return f"{until:%-d %B %Y}" if until else "Does not expire"
+
+    def get_issued_by_display_value(self):
+        by = self.object.issued_by
+        return f"By hand: {by}" if by else "Automatically, when the rules were met"
 
     def get_verify_page_display_value(self):
         url = reverse("credentials:verify", args=[self.object.pk])
