@@ -79,6 +79,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "credentials.view_credential",
         "credentials.add_credential",
         "credentials.change_credential",
+        "credentials.view_auditentry",
     ],
 }
 

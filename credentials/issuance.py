@@ -20,6 +20,7 @@ from accounts.models import User
 from assessments.requirements import Status, course_status, program_status
 from courses.models import Enrolment
 from credentials import events
+from credentials.audit import audit_record
 from credentials.data_integrity import proof_create
 from credentials.issuer import verification_method
 from credentials.jsonld_documents import document_loader
@@ -135,6 +136,17 @@ def credential_issue(
         if existing is None:
             raise
         return Issued(existing, created=False)
+    audit_record(
+        action="credential issued",
+        subject=f"credential {credential.pk}",
+        actor=issued_by,
+        details={
+            "achievement": achievement.slug,
+            "learner": str(learner.public_id),
+            "by hand": issued_by is not None,
+            "status index": index,
+        },
+    )
     events.credential_issued.send(sender=Credential, credential=credential)
     return Issued(credential, created=True)
 
@@ -174,6 +186,12 @@ def credential_revoke(*, credential: Credential, by: User, reason: str) -> Crede
     credential.revocation_reason = reason.strip()
     credential.save(update_fields=["revoked_at", "revocation_reason"])
     status_set(purpose=StatusPurpose.REVOCATION, index=credential.status_index, value=True)
+    audit_record(
+        action="credential revoked",
+        subject=f"credential {credential.pk}",
+        actor=by,
+        details={"reason": credential.revocation_reason},
+    )
     events.credential_revoked.send(sender=Credential, credential=credential, reason=reason)
     return credential
 
@@ -192,4 +210,9 @@ def credential_suspend(*, credential: Credential, by: User, suspend: bool) -> Cr
     credential.suspended_at = timezone.now() if suspend else None
     credential.save(update_fields=["suspended_at"])
     status_set(purpose=StatusPurpose.SUSPENSION, index=credential.status_index, value=suspend)
+    audit_record(
+        action="credential suspended" if suspend else "credential reinstated",
+        subject=f"credential {credential.pk}",
+        actor=by,
+    )
     return credential

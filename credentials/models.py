@@ -150,3 +150,44 @@ class StatusList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} status list"
+
+
+class AuditChainHead(models.Model):
+    """The single row locked while an entry is appended, so two appends never fork the chain."""
+
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return self.last_hash
+
+
+class AuditEntry(models.Model):
+    """One append-only, hash-chained record: `entry_hash` = sha256(previous hash + this entry's
+    fields), so changing or removing an entry breaks every hash after it
+    (`manage.py audit_verify` finds where)."""
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=300, help_text="Who, as recorded at the time.")
+    action = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200, help_text="The credential, key or share.")
+    details = models.JSONField(default=dict)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries are append-only.")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from credentials.audit import audit_record
 from credentials.models import SigningKey
 from credentials.multibase import (
     MultibaseError,
@@ -79,5 +80,10 @@ def signing_key_add(*, write_file: bool = True) -> tuple[SigningKey, str]:
         key_id=key_id,
         public_key_multibase=public_multikey(private.public_key().public_bytes_raw()),
         is_current=True,
+    )
+    audit_record(
+        action="signing key added",
+        subject=f"key {key_id}",
+        details={"public key": key.public_key_multibase, "private key in a file": write_file},
     )
     return key, encoded

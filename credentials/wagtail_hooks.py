@@ -19,11 +19,12 @@ from wagtail.snippets.views.snippets import (
 from assessments.admin_views import FromFilesIndexView
 from assessments.wagtail_hooks import FromFilesPermissionPolicy, FromFilesViewSet
 from credentials.admin_views import IssueView, RevokeView, SuspendView
-from credentials.models import Achievement, Credential
+from credentials.models import Achievement, AuditEntry, Credential
 
 register_permission_policy(Achievement, FromFilesPermissionPolicy(Achievement, {"change", "view"}))
 # Issued credentials are signed records: never edited, copied or deleted; revoked instead.
 register_permission_policy(Credential, FromFilesPermissionPolicy(Credential, {"view"}))
+register_permission_policy(AuditEntry, FromFilesPermissionPolicy(AuditEntry, {"view"}))
 
 
 class AchievementViewSet(FromFilesViewSet):
@@ -153,11 +154,32 @@ class CredentialViewSet(SnippetViewSet):
         return Credential.objects.select_related("achievement", "learner")
 
 
+class AuditEntryViewSet(FromFilesViewSet):
+    """The audit log, read-only; `manage.py audit_verify` checks its hash chain."""
+
+    model = AuditEntry
+    icon = "history"
+    menu_label = "Audit log"
+    list_display = ["at", "action", "subject", "actor_label"]
+    list_filter = ["action"]
+    search_fields = ["subject", "actor_label"]
+    ordering = ["-pk"]
+    inspect_view_fields = [
+        "at",
+        "action",
+        "subject",
+        "actor_label",
+        "details",
+        "previous_hash",
+        "entry_hash",
+    ]
+
+
 class CredentialsGroup(SnippetViewSetGroup):
     menu_label = "Credentials"
     menu_icon = "tick-inverse"
     menu_order = 260
-    items = (AchievementViewSet, CredentialViewSet)
+    items = (AchievementViewSet, CredentialViewSet, AuditEntryViewSet)
 
 
 register_snippet(CredentialsGroup)

@@ -2,8 +2,10 @@
 every credential it signed stops verifying. Re-issue those credentials with the current key."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
+from credentials.audit import audit_record
 from credentials.models import Credential, SigningKey
 
 
@@ -24,8 +26,10 @@ class Command(BaseCommand):
             )
         if key.revoked_at is not None:
             raise CommandError(f"Key {key_id} was revoked on {key.revoked_at:%Y-%m-%d}.")
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
+        with transaction.atomic():
+            key.revoked_at = timezone.now()
+            key.save(update_fields=["revoked_at"])
+            audit_record(action="signing key revoked", subject=f"key {key_id}")
         affected = Credential.objects.filter(
             document__proof__verificationMethod__endswith=f"#{key_id}"
         ).count()
