@@ -31,26 +31,31 @@ def _qr_image(url: str):
     return code.make_image(fill_color="black", back_color="white").get_image()
 
 
-class _Certificate(FPDF):
-    def __init__(self):
-        super().__init__(orientation="landscape", format="Letter")
+class PrintedPage(FPDF):
+    """A page with our font: certificates and transcripts."""
+
+    def __init__(self, orientation: str = "landscape"):
+        super().__init__(orientation=orientation, format="Letter")
         self.unicode = (DEJAVU / "DejaVuSans.ttf").is_file()
         if self.unicode:
             self.add_font("Body", "", str(DEJAVU / "DejaVuSans.ttf"))
             self.add_font("Body", "B", str(DEJAVU / "DejaVuSans-Bold.ttf"))
         self.family = "Body" if self.unicode else "Helvetica"
 
-    def text_line(self, text: str, *, size: int, bold: bool = False, gap: float = 4) -> None:
-        if not self.unicode:
-            text = text.encode("latin-1", "replace").decode("latin-1")
+    def safe(self, text: str) -> str:
+        return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
+
+    def text_line(
+        self, text: str, *, size: int, bold: bool = False, gap: float = 4, align: str = "C"
+    ) -> None:
         self.set_font(self.family, "B" if bold else "", size)
-        self.multi_cell(0, size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, self.safe(text), align=align, new_x="LMARGIN", new_y="NEXT")
         self.ln(gap)
 
 
 def certificate_pdf(credential: Credential) -> bytes:
     achievement = credential.achievement
-    pdf = _Certificate()
+    pdf = PrintedPage()
     pdf.set_title(f"{achievement.name}: {credential.holder_name}")
     pdf.set_author(ISSUER_NAME)
     pdf.set_lang("en")

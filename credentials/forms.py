@@ -44,3 +44,37 @@ class CredentialCheckForm(forms.Form):
             raise forms.ValidationError("A credential is one JSON object, not a list or a value.")
         cleaned["document"] = document
         return cleaned
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label="From", widget=DateInput)
+    end = forms.DateField(label="To", widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError("The period ends before it starts.")
+        return cleaned
+
+
+LINK = "link"
+
+
+class ShareForm(PeriodForm):
+    recipient = forms.ChoiceField(
+        label="Share with",
+        help_text="A licensing board with an account here, or anyone you give the link to.",
+    )
+
+    def __init__(self, *args, boards=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.boards = {str(board.public_id): board for board in boards}
+        self.fields["recipient"].choices = [
+            *[(key, board.get_full_name() or board.email) for key, board in self.boards.items()],
+            (LINK, "Anyone with a link (made once; copy it when it is shown)"),
+        ]

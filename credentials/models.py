@@ -191,3 +191,47 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are append-only.")
+
+
+class TranscriptShare(models.Model):
+    """A learner lets a licensing board (a board-verifier account), or anyone with a link, read
+    their CE transcript for one period, until they withdraw it. A link's token is stored only
+    as a hash: the learner sees the link once, when they make it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="transcript_shares"
+    )
+    board = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="transcripts_shared_with_me",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(board__isnull=False, token_hash__isnull=True)
+                | models.Q(board__isnull=True, token_hash__isnull=False),
+                name="share_with_a_board_or_by_link",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="share_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} {self.period_start}..{self.period_end}"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None

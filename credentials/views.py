@@ -2,17 +2,22 @@
 verification page) and the learner's own credentials page. Thin: the rules are in services."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.rate_limits import allow
+from credentials import transcripts
 from credentials.certificate import certificate_pdf
-from credentials.forms import CredentialCheckForm
+from credentials.forms import LINK, CredentialCheckForm, PeriodForm, ShareForm
 from credentials.issuer import did_document
-from credentials.models import Credential, StatusPurpose
+from credentials.models import Credential, StatusPurpose, TranscriptShare
 from credentials.status_lists import status_list_document
+from credentials.transcript_pdf import transcript_pdf_bytes
 from credentials.verification import verify_document, verify_stored
 
 
@@ -132,3 +137,89 @@ def verify_page(request, credential_id):
 def my_credentials(request):
     credentials = Credential.objects.filter(learner=request.user).select_related("achievement")
     return render(request, "credentials/mine.html", {"credentials": credentials})
+
+
+def _period(request) -> PeriodForm:
+    today = timezone.localdate()
+    data = (
+        request.GET
+        if "start" in request.GET
+        else {"start": today.replace(month=1, day=1), "end": today}
+    )
+    return PeriodForm(data)
+
+
+@login_required
+@require_safe
+def transcript_page(request):
+    period = _period(request)
+    context = {"period": period, "shares": request.user.transcript_shares.select_related("board")}
+    if period.is_valid():
+        start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+        context["transcript"] = transcripts.transcript(learner=request.user, start=start, end=end)
+        context["share_form"] = ShareForm(
+            initial={"start": start, "end": end}, boards=transcripts.board_accounts()
+        )
+    return render(
+        request, "credentials/transcript.html", context, status=200 if period.is_valid() else 400
+    )
+
+
+@login_required
+@require_safe
+def transcript_pdf(request):
+    period = _period(request)
+    if not period.is_valid():
+        return HttpResponse("A period needs valid from and to dates.", status=400)
+    data = transcripts.transcript(
+        learner=request.user, start=period.cleaned_data["start"], end=period.cleaned_data["end"]
+    )
+    response = HttpResponse(transcript_pdf_bytes(data), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="ce-transcript-{data.start}-{data.end}.pdf"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def transcript_share(request):
+    form = ShareForm(request.POST, boards=transcripts.board_accounts())
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("credentials:transcript")
+    learner, data = request.user, form.cleaned_data
+    period = {"start": data["start"], "end": data["end"]}
+    try:
+        if data["recipient"] == LINK:
+            _share, token = transcripts.share_by_link(learner=learner, **period)
+            path = reverse("credentials:shared_transcript", args=[token])
+            link = request.build_absolute_uri(path)
+            messages.success(request, f"Copy this link now, it is shown only once: {link}")
+        else:
+            board = form.boards[data["recipient"]]
+            transcripts.share_with_board(learner=learner, board=board, **period)
+            messages.success(request, f"Shared with {board.get_full_name() or board.email}.")
+    except transcripts.ShareRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("credentials:transcript")
+
+
+@login_required
+@require_POST
+def transcript_share_withdraw(request, share_id):
+    share = get_object_or_404(TranscriptShare, pk=share_id, learner=request.user)
+    transcripts.share_withdraw(share=share, learner=request.user)
+    messages.success(request, "Withdrawn: it can no longer be read.")
+    return redirect("credentials:transcript")
+
+
+@require_safe
+def shared_transcript(request, token: str):
+    share = transcripts.shared_by_link(token)
+    if share is None:
+        raise Http404("This link does not exist or was withdrawn.")
+    data = transcripts.transcript(
+        learner=share.learner, start=share.period_start, end=share.period_end
+    )
+    return render(request, "credentials/transcript_shared.html", {"transcript": data})

@@ -2,6 +2,7 @@
 phone, as from a QR code), the learner finds their credential; accessible at both widths."""
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -65,3 +66,18 @@ class CredentialPagesTests:
         expect(page.get_by_role("status")).to_contain_text("Valid.")
         assert horizontal_overflow(page) <= 0
         axe(page)  # the result
+
+    @pytest.mark.parametrize("device", DEVICES)
+    def test_the_transcript_and_sharing_are_accessible(self, new_page, axe, credential, device):
+        page = new_page(**DEVICES[device])
+        sign_in(page, credential.learner.email)
+        page.goto("/credentials/transcript/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your CE transcript")
+        expect(page.get_by_role("cell", name="Course sdm")).to_be_visible()
+        axe(page)
+        page.get_by_label("Share with").select_option(value="link")
+        page.get_by_role("button", name=re.compile("^Share ")).click()
+        expect(page.get_by_text("Copy this link now")).to_be_visible()
+        expect(page.get_by_role("button", name="Withdraw")).to_be_visible()
+        assert horizontal_overflow(page) <= 0
+        axe(page)
