@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.forms import LicenceForm, ProfileForm
-from accounts.roles import user_mfa_status, user_roles
+from accounts.roles import Role, user_mfa_status, user_roles
 from accounts.services import licence_add, licence_delete, profile_update
 
 
@@ -30,6 +30,7 @@ def profile(request):
         else:
             messages.error(request, "That form could not be recognised. Please try again.")
     _, has_mfa = user_mfa_status(request.user)
+    roles = user_roles(request.user)
     return render(
         request,
         "accounts/profile.html",
@@ -37,7 +38,8 @@ def profile(request):
             "profile_form": profile_form,
             "licence_form": licence_form,
             "licences": request.user.licences.all(),
-            "roles": sorted(user_roles(request.user)),
+            "roles": sorted(roles),
+            "is_board": Role.BOARD_VERIFIER in roles,
             "has_mfa": has_mfa,
         },
         status=400 if request.method == "POST" else 200,

@@ -210,6 +210,7 @@ CREDENTIALS_KEY_DIR = env.path("CREDENTIALS_KEY_DIR", default=BASE_DIR / "privat
 CREDENTIALS_API_RATE_LIMITS = {
     "verify": env.int("RATE_LIMIT_VERIFY", default=60),
     "bulk": env.int("RATE_LIMIT_VERIFY_BULK", default=10),
+    "board": env.int("RATE_LIMIT_BOARD_API", default=600),  # a board's token, any endpoint
 }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

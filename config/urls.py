@@ -35,6 +35,7 @@ urlpatterns = [
     path("practice/", include("assessments.practice_urls")),
     path("", include("credentials.urls")),
     path("api/", credentials_api.urls),
+    path("board/", include("credentials.board_urls")),
     path("", include("courses.urls")),
 ]
 

@@ -7,17 +7,20 @@ never a 500.
 
 from __future__ import annotations
 
+import datetime
 import json
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 
 from config.rate_limits import allow
+from credentials.boards import BoardRefused, board_for_token, licensee_transcript
 from credentials.models import Credential
 from credentials.verification import Verification, Verifier, verify_document, verify_stored
 
@@ -78,10 +81,28 @@ class ErrorOut(Schema):
     detail: str
 
 
-def _limit(request: HttpRequest, action: str, cost: int = 1) -> None:
-    per_minute = settings.CREDENTIALS_API_RATE_LIMITS[action]
-    if not allow(request, action=f"api-{action}", per_minute=per_minute, cost=cost):
+def _board(request: HttpRequest):
+    """The board whose bearer token came with the request; None for anonymous use. A token
+    that is sent but not valid is a 401, so a board never silently falls back to anonymous."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    board = board_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if board is None:
+        raise HttpError(401, "The API token is not valid: mistyped, revoked, or not a board's.")
+    return board
+
+
+def _limit(request: HttpRequest, action: str, cost: int = 1):
+    """Rate limit anonymous use per address; a board's token gets the board allowance."""
+    board = _board(request)
+    key = "board" if board is not None else action
+    per_minute = settings.CREDENTIALS_API_RATE_LIMITS[key]
+    who = f"board-{board.pk}" if board is not None else f"api-{action}"
+    if not allow(request, action=who, per_minute=per_minute, cost=cost):
         raise HttpError(429, f"Too many requests: at most {per_minute} a minute. Try again soon.")
+    return board
 
 
 def _body(request: HttpRequest):
@@ -193,3 +214,64 @@ def verify_bulk(request: HttpRequest, body: BulkIn):
             }
         )
     return {"results": results}
+
+
+class TranscriptLineOut(Schema):
+    id: uuid.UUID
+    achievement: str
+    ce_hours: float
+    issued: str
+    status: str
+    verify_url: str
+
+
+class TranscriptOut(Schema):
+    licensee: str
+    start: datetime.date
+    end: datetime.date
+    total_ce_hours: float
+    credentials: list[TranscriptLineOut]
+
+
+@api.get(
+    "/v1/licensees/ce-hours",
+    response={200: TranscriptOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    summary="A licensee's CE hours for a period they shared with your board (board token)",
+)
+def licensee_ce_hours(
+    request: HttpRequest,
+    jurisdiction: str,
+    licence_number: str,
+    start: datetime.date,
+    end: datetime.date,
+):
+    board = _limit(request, "verify")
+    if board is None:
+        raise HttpError(401, "Send your board's API token: Authorization: Bearer <token>.")
+    try:
+        data = licensee_transcript(
+            board=board,
+            jurisdiction=jurisdiction,
+            licence_number=licence_number,
+            start=start,
+            end=end,
+        )
+    except BoardRefused as refused:
+        raise HttpError(403, str(refused)) from refused
+    return {
+        "licensee": data.learner.get_full_name() or "",
+        "start": data.start,
+        "end": data.end,
+        "total_ce_hours": float(data.total_hours),
+        "credentials": [
+            {
+                "id": c.pk,
+                "achievement": c.achievement.name,
+                "ce_hours": float(c.credits),
+                "issued": c.document.get("validFrom", ""),
+                "status": "revoked" if c.revoked_at else "issued",
+                "verify_url": settings.SITE_URL + reverse("credentials:verify", args=[c.pk]),
+            }
+            for c in data.credentials
+        ],
+    }

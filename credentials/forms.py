@@ -78,3 +78,22 @@ class ShareForm(PeriodForm):
             *[(key, board.get_full_name() or board.email) for key, board in self.boards.items()],
             (LINK, "Anyone with a link (made once; copy it when it is shown)"),
         ]
+
+
+class BulkCsvForm(forms.Form):
+    file = forms.FileField(
+        label="CSV of credential ids",
+        help_text="One credential id per row in the first column (a header row is fine); at "
+        "most 1,000 rows and 512 KiB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"The file is {upload.size // 1024} KiB; at most 512 KiB.")
+        return upload
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Token name", help_text="What will use it.")

@@ -235,3 +235,22 @@ class TranscriptShare(models.Model):
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class BoardApiToken(models.Model):
+    """A licensing board's key to the API: only its hash is kept; the board sees it once."""
+
+    board = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. 'renewal system'.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.board}: {self.name}"

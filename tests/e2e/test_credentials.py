@@ -4,16 +4,21 @@ phone, as from a QR code), the learner finds their credential; accessible at bot
 import json
 import re
 
+from django.utils import timezone
+
 import pytest
 from playwright.sync_api import expect
 
+from accounts.roles import Role
 from credentials.issuance import credential_issue
 from credentials.signing_keys import signing_key_add
+from credentials.transcripts import share_with_board
 from tests.credentials.factories import complete_course, course_achievement
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_course_pages import horizontal_overflow
+from tests.e2e.test_practice import sign_in_with_totp
 from tests.e2e.test_signup_login import sign_in
-from tests.factories import UserFactory
+from tests.factories import UserFactory, totp_enable
 
 DEVICES = {"desktop": {}, "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True}}
 
@@ -80,4 +85,36 @@ class CredentialPagesTests:
         expect(page.get_by_text("Copy this link now")).to_be_visible()
         expect(page.get_by_role("button", name="Withdraw")).to_be_visible()
         assert horizontal_overflow(page) <= 0
+        axe(page)
+
+
+class BoardPortalTests:
+    @pytest.mark.parametrize("device", DEVICES)
+    def test_a_board_verifies_a_csv_and_reads_a_shared_transcript(
+        self, new_page, axe, credential, device, tmp_path
+    ):
+        board = UserFactory(roles=[Role.BOARD_VERIFIER], first_name="State", last_name="Board")
+        secret = totp_enable(board)
+        share_with_board(
+            learner=credential.learner,
+            board=board,
+            start=timezone.localdate(),
+            end=timezone.localdate(),
+        )
+        page = new_page(**DEVICES[device])
+        sign_in_with_totp(page, board, secret)
+        page.get_by_role("link", name="Board portal").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Board portal")
+        assert horizontal_overflow(page) <= 0
+        axe(page)
+        ids = tmp_path / "ids.csv"
+        ids.write_text(f"credential_id\n{credential.pk}\nnot-an-id\n")
+        page.get_by_label("CSV of credential ids").set_input_files(str(ids))
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Verify and download results").click()
+        results = download.value.path().read_text()
+        assert f"{credential.pk},valid,Riley Resident" in results
+        assert "not-an-id,unknown" in results
+        page.get_by_role("link", name="Riley Resident").click()
+        expect(page.get_by_role("cell", name="Course sdm")).to_be_visible()
         axe(page)
