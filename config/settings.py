@@ -206,6 +206,12 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-
 CREDENTIALS_ISSUER_DID = env.str("CREDENTIALS_ISSUER_DID", default="")
 CREDENTIALS_SIGNING_KEY = env.str("CREDENTIALS_SIGNING_KEY", default="")
 CREDENTIALS_KEY_DIR = env.path("CREDENTIALS_KEY_DIR", default=BASE_DIR / "private-keys")
+# Certification renewal: reminders so many days before the end, renewal possible from the first
+# of them, and a grace period after the end before the status list marks it suspended.
+CREDENTIALS_RENEWAL_REMINDER_DAYS = env.list(
+    "CREDENTIALS_RENEWAL_REMINDER_DAYS", cast=int, default=[60, 14]
+)
+CREDENTIALS_GRACE_DAYS = env.int("CREDENTIALS_GRACE_DAYS", default=30)
 # Anonymous use of the verification API, per client address and minute.
 CREDENTIALS_API_RATE_LIMITS = {
     "verify": env.int("RATE_LIMIT_VERIFY", default=60),

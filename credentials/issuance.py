@@ -9,7 +9,6 @@ constraint settles anything that still races.
 from __future__ import annotations
 
 import uuid
-from calendar import monthrange
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +25,7 @@ from credentials.issuer import verification_method
 from credentials.jsonld_documents import document_loader
 from credentials.models import Achievement, AchievementKind, Credential, StatusPurpose
 from credentials.open_badges import open_badge_credential, timestamp
+from credentials.renewals import next_period, renewal_status
 from credentials.signing_keys import current_signing_key
 from credentials.status_lists import free_status_index, status_entries, status_set
 from credentials.verification import document_digest
@@ -33,13 +33,6 @@ from credentials.verification import document_digest
 
 class IssuanceRefused(Exception):
     """Why no credential was issued, in words the learner or administrator can act on."""
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same day `months` later, or the month's last day when it is shorter."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    return moment.replace(year=year, month=month, day=min(moment.day, monthrange(year, month)[1]))
 
 
 def achievement_status(*, user: User, achievement: Achievement) -> Status:
@@ -58,6 +51,12 @@ def covering_credential(*, user: User, achievement: Achievement, now: datetime):
     )
 
 
+def _in_period(learner: User, achievement: Achievement, key: str) -> Credential | None:
+    return Credential.objects.filter(
+        learner=learner, achievement=achievement, period=key, revoked_at__isnull=True
+    ).first()
+
+
 @dataclass
 class Issued:
     credential: Credential
@@ -74,20 +73,27 @@ def credential_issue(
     credentials.add_credential permission) may issue regardless, and is recorded."""
     now = now or timezone.now()
     User.objects.select_for_update().filter(pk=learner.pk).first()  # one issuance at a time
-    existing = covering_credential(user=learner, achievement=achievement, now=now)
+    period = next_period(user=learner, achievement=achievement, now=now)
+    existing = (
+        covering_credential(user=learner, achievement=achievement, now=now)
+        if period is None
+        else _in_period(learner, achievement, period.key)
+    )
     if existing is not None:
         return Issued(existing, created=False)
     if issued_by is not None:
         if not issued_by.has_perm("credentials.add_credential"):
             raise IssuanceRefused("Only administrators may issue credentials by hand.")
     else:
-        status = achievement_status(user=learner, achievement=achievement)
+        status = (
+            renewal_status(user=learner, achievement=achievement, now=now)
+            if period.renewal
+            else achievement_status(user=learner, achievement=achievement)
+        )
         if not status.met:
             left = [r.label for r in status.requirements if not r.met]
             raise IssuanceRefused(f"Not earned yet. Still to do: {'; '.join(left)}.")
-    valid_until = (
-        add_months(now, achievement.validity_months) if achievement.validity_months else None
-    )
+    valid_until = period.valid_until
     credential_id = uuid.uuid4()
     index = free_status_index()
     licences = [
@@ -121,7 +127,7 @@ def credential_issue(
                 id=credential_id,
                 achievement=achievement,
                 learner=learner,
-                period=now.date().isoformat() if achievement.validity_months else "",
+                period=period.key,
                 holder_name=holder_name,
                 credits=achievement.ce_hours,
                 valid_from=now,
@@ -132,7 +138,7 @@ def credential_issue(
                 issued_by=issued_by,
             )
     except IntegrityError:
-        existing = covering_credential(user=learner, achievement=achievement, now=now)
+        existing = _in_period(learner, achievement, period.key)
         if existing is None:
             raise
         return Issued(existing, created=False)

@@ -124,8 +124,11 @@ class Credential(models.Model):
     class Meta:
         ordering = ["-valid_from"]
         constraints = [
+            # Revoked credentials leave the period free for a corrected one.
             models.UniqueConstraint(
-                fields=["learner", "achievement", "period"], name="one_credential_per_period"
+                fields=["learner", "achievement", "period"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_credential_per_period",
             )
         ]
 
@@ -254,3 +257,21 @@ class BoardApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.board}: {self.name}"
+
+
+class RenewalReminder(models.Model):
+    """A reminder sent for a certification nearing its end: one per credential and threshold."""
+
+    credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential", "days_before"], name="one_reminder_per_threshold"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credential_id} {self.days_before} days before"

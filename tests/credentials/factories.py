@@ -24,3 +24,29 @@ def complete_course(user, achievement: Achievement) -> None:
     """Through the same service a learner's clicks use: every lesson marked complete."""
     for lesson in lessons_of(achievement.course):
         lesson_complete(user=user, lesson=lesson, course=achievement.course)
+
+
+def certification(home_page, *, renewal_ce_hours: str = "2") -> Achievement:
+    """A one-year certification of a small program, renewed with `renewal_ce_hours`."""
+    from courses.models import ProgramIndexPage, ProgramPage
+
+    index = home_page.add_child(instance=ProgramIndexPage(title="Programs", slug="programs"))
+    program = index.add_child(
+        instance=ProgramPage(
+            title="Peer certification",
+            slug="peer-cert",
+            summary="For peers.",
+            audience="Peers",
+            credential_name="Certified Peer Specialist",
+        )
+    )
+    return Achievement.objects.create(
+        slug="program-peer-cert",
+        kind=AchievementKind.CERTIFICATION,
+        program=program,
+        name="Certified Peer Specialist",
+        description="For peers.",
+        criteria="All of it.",
+        validity_months=12,
+        renewal_ce_hours=Decimal(renewal_ce_hours),
+    )

@@ -14,13 +14,9 @@ import pytest
 
 from accounts.models import Licence
 from accounts.roles import Role
-from credentials.issuance import (
-    IssuanceRefused,
-    add_months,
-    credential_issue,
-    credential_revoke,
-)
+from credentials.issuance import IssuanceRefused, credential_issue, credential_revoke
 from credentials.models import AchievementKind, Credential
+from credentials.renewals import add_months
 from credentials.signing_keys import signing_key_add
 from credentials.verification import verify_document
 from tests.credentials.factories import complete_course, course_achievement
@@ -169,6 +165,15 @@ class RevocationTests:
         result = verify_document(credential.document)
         assert result.status == "revoked"
         assert [c.name for c in result.checks if not c.passed] == ["revocation"]
+
+    def test_after_revoking_a_corrected_credential_can_be_issued(self, signing_key, achievement):
+        learner = UserFactory()
+        complete_course(learner, achievement)
+        first = credential_issue(learner=learner, achievement=achievement).credential
+        credential_revoke(credential=first, by=staff_user(Role.ADMINISTRATOR), reason="Typo.")
+        second = credential_issue(learner=learner, achievement=achievement)
+        assert second.created and second.credential.pk != first.pk
+        assert second.credential.status_index != first.status_index
 
     def test_a_reason_and_an_administrator_are_required(self, signing_key, achievement):
         learner = UserFactory()
