@@ -1,7 +1,10 @@
+import calendar
+
 from django import forms
 from django.conf import settings
 
 from accounts.models import Licence, User, jurisdiction_validator, time_zone_names
+from accounts.services import PROFILE_FIELDS
 
 
 class JurisdictionField(forms.CharField):
@@ -38,14 +41,31 @@ class SignupDetailsForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "display_name", "time_zone"]
-        labels = {"first_name": "First name (as on your licence)", "last_name": "Last name"}
+        fields = list(PROFILE_FIELDS)
+        labels = {
+            "first_name": "First name (as on your licence)",
+            "last_name": "Last name",
+            "birth_month": "Month of birth (optional)",
+            "birth_day": "Day of birth (optional)",
+        }
+        help_texts = {
+            "birth_day": "Some boards' CE reports ask for month and day of birth; no year.",
+        }
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
             "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
             "time_zone": forms.Select,
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        month, day = cleaned.get("birth_month"), cleaned.get("birth_day")
+        if (month is None) != (day is None):
+            raise forms.ValidationError("Give both the month and the day of birth, or neither.")
+        if month and day and day > calendar.monthrange(2000, month)[1]:  # 2000: a leap year
+            self.add_error("birth_day", f"{calendar.month_name[month]} has no day {day}.")
+        return cleaned
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

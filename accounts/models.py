@@ -11,7 +11,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -62,6 +62,13 @@ class User(AbstractUser):
         help_text="How we address you on the site. Leave blank to use your first name.",
     )
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Some regulators' completion reports (ACCME PARS) ask for month and day of birth; optional.
+    birth_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    birth_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
     time_zone = models.CharField(
         max_length=64,
         blank=True,

@@ -22,15 +22,25 @@ def user_roles_set(*, user: User, roles: set[Role]) -> None:
     user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
 
 
-def profile_update(
-    *, user: User, first_name: str, last_name: str, display_name: str, time_zone: str = ""
-) -> User:
-    user.first_name = first_name
-    user.last_name = last_name
-    user.display_name = display_name
-    user.time_zone = time_zone
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "display_name",
+    "time_zone",
+    "birth_month",
+    "birth_day",
+)
+
+
+def profile_update(*, user: User, **values) -> User:
+    """Change what the person may change about themselves (PROFILE_FIELDS only)."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not profile fields: {', '.join(sorted(unknown))}")
+    for name, value in values.items():
+        setattr(user, name, value)
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["first_name", "last_name", "display_name", "time_zone"])
+    user.save(update_fields=list(values))
     return user
 
 

@@ -58,6 +58,21 @@ class ProfilePageTests:
         learner.refresh_from_db()
         assert learner.time_zone == "America/New_York"
 
+    def test_month_and_day_of_birth_are_optional_together_and_must_exist(self, client, learner):
+        client.force_login(learner)
+        form = {"action": "profile", "first_name": "Sky", "last_name": "Lee"}
+        response = client.post(PROFILE, {**form, "birth_month": "2"})
+        assert response.status_code == 400
+        assert "Give both the month and the day of birth, or neither." in response.content.decode()
+        response = client.post(PROFILE, {**form, "birth_month": "2", "birth_day": "30"})
+        assert response.status_code == 400
+        assert "February has no day 30." in response.content.decode()
+        assert (
+            client.post(PROFILE, {**form, "birth_month": "2", "birth_day": "29"}).status_code == 302
+        )
+        learner.refresh_from_db()
+        assert (learner.birth_month, learner.birth_day) == (2, 29)
+
     def test_empty_legal_name_is_a_form_error(self, client, learner):
         client.force_login(learner)
         response = client.post(PROFILE, {"action": "profile", "first_name": "", "last_name": "Lee"})
