@@ -212,6 +212,9 @@ CREDENTIALS_RENEWAL_REMINDER_DAYS = env.list(
     "CREDENTIALS_RENEWAL_REMINDER_DAYS", cast=int, default=[60, 14]
 )
 CREDENTIALS_GRACE_DAYS = env.int("CREDENTIALS_GRACE_DAYS", default=30)
+# Who we are to CE trackers and accreditors, in their completion exports.
+CE_PROVIDER_ID = env.str("CE_PROVIDER_ID", default="")
+CE_PROVIDER_NAME = env.str("CE_PROVIDER_NAME", default="Recovery Learning")
 # Anonymous use of the verification API, per client address and minute.
 CREDENTIALS_API_RATE_LIMITS = {
     "verify": env.int("RATE_LIMIT_VERIFY", default=60),

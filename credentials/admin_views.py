@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView
@@ -19,6 +20,7 @@ from credentials.issuance import (
     credential_suspend,
 )
 from credentials.models import Achievement, Credential
+from credentials.regulator_exports import ce_broker_roster, pars_batch
 
 
 def _inspect_url(credential: Credential) -> str:
@@ -149,3 +151,38 @@ class SuspendView(_AdminFormView):
         done = "Suspended" if self.suspend else "The suspension is lifted"
         messages.success(self.request, f"{done}. Verifiers see it within a minute.")
         return redirect(_inspect_url(self.credential))
+
+
+class CompletionExportForm(forms.Form):
+    FORMATS = {
+        "roster": ("CE Broker-style roster (one row per licence)", ce_broker_roster),
+        "pars": ("ACCME PARS-style learner batch (one row per learner and course)", pars_batch),
+    }
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(
+        label="Format", choices=[(key, label) for key, (label, _) in FORMATS.items()]
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            raise forms.ValidationError("The period ends before it starts.")
+        return cleaned
+
+
+class CompletionExportView(_AdminFormView):
+    """Course completions of a period as a regulator's CSV (course credentials, not revoked)."""
+
+    form_class = CompletionExportForm
+    page_title = "CE completion exports"
+    permission = "credentials.view_credential"
+    submit_button_label = "Download CSV"
+
+    def form_valid(self, form):
+        start, end, kind = (form.cleaned_data[k] for k in ("start", "end", "kind"))
+        _label, build = CompletionExportForm.FORMATS[kind]
+        response = HttpResponse(build(start, end), content_type="text/csv; charset=utf-8")
+        name = f"ce-completions-{kind}-{start}-{end}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

@@ -71,6 +71,12 @@ class Achievement(models.Model):
         max_digits=6, decimal_places=2, null=True, blank=True, help_text="CE hours a year to renew."
     )
     competencies = models.ManyToManyField("assessments.Competency", blank=True, related_name="+")
+    tracking_number = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The course's number at a CE tracker or accreditor (CE Broker course number, "
+        "ACCME activity id), for their completion reports.",
+    )
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:

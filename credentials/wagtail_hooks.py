@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton
@@ -18,7 +19,7 @@ from wagtail.snippets.views.snippets import (
 
 from assessments.admin_views import FromFilesIndexView
 from assessments.wagtail_hooks import FromFilesPermissionPolicy, FromFilesViewSet
-from credentials.admin_views import IssueView, RevokeView, SuspendView
+from credentials.admin_views import CompletionExportView, IssueView, RevokeView, SuspendView
 from credentials.models import Achievement, AuditEntry, Credential
 
 register_permission_policy(Achievement, FromFilesPermissionPolicy(Achievement, {"change", "view"}))
@@ -44,6 +45,7 @@ class AchievementViewSet(FromFilesViewSet):
         FieldPanel("name"),
         FieldPanel("description"),
         FieldPanel("criteria"),
+        FieldPanel("tracking_number"),
         FieldPanel("ce_hours", read_only=True),
         FieldPanel("validity_months", read_only=True),
         FieldPanel("renewal_ce_hours", read_only=True),
@@ -191,4 +193,17 @@ def register_credential_admin_urls():
         path("credentials/issue/", IssueView.as_view(), name="credential_issue"),
         path("credentials/<uuid:pk>/revoke/", RevokeView.as_view(), name="credential_revoke"),
         path("credentials/<uuid:pk>/suspend/", SuspendView.as_view(), name="credential_suspend"),
+        path("reports/ce-completions/", CompletionExportView.as_view(), name="ce_completions"),
     ]
+
+
+class CompletionExportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("credentials.view_credential")
+
+
+@hooks.register("register_reports_menu_item")
+def register_completion_export_menu_item():
+    return CompletionExportMenuItem(
+        "CE completion exports", reverse("ce_completions"), icon_name="download", order=70
+    )
