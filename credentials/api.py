@@ -20,9 +20,16 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 
 from config.rate_limits import allow
+from credentials.audit import audit_record
 from credentials.boards import BoardRefused, board_for_token, licensee_transcript
 from credentials.models import Credential
-from credentials.verification import Verification, Verifier, verify_document, verify_stored
+from credentials.verification import (
+    Verification,
+    Verifier,
+    verify_document,
+    verify_ids,
+    verify_stored,
+)
 
 BULK_LIMIT = 1000
 ANY_OBJECT = {"type": "object", "description": "An Open Badges 3.0 credential, as issued."}
@@ -114,6 +121,17 @@ def _body(request: HttpRequest):
         raise HttpError(400, f"The body is not valid JSON: {error}.") from error
 
 
+def _audit_board(board, count: int, subject: str = "") -> None:
+    """A board's verifications are audited (anonymous checks are only rate limited)."""
+    if board is not None:
+        audit_record(
+            action="board verified",
+            subject=subject or f"{count} credentials",
+            actor=board,
+            details={"count": count},
+        )
+
+
 def _out(verification: Verification) -> dict:
     return {
         "status": verification.status,
@@ -143,10 +161,11 @@ def _summary(credential: Credential, verification: Verification) -> dict:
     },
 )
 def verify(request: HttpRequest):
-    _limit(request, "verify")
+    board = _limit(request, "verify")
     document = _body(request)
     if not isinstance(document, dict):
         raise HttpError(400, "Send one credential: a JSON object.")
+    _audit_board(board, 1, subject=str(document.get("id", ""))[:150])
     return _out(verify_document(document))
 
 
@@ -156,7 +175,8 @@ def verify(request: HttpRequest):
     summary="The status of a credential we issued",
 )
 def credential_status(request: HttpRequest, credential_id: uuid.UUID):
-    _limit(request, "verify")
+    board = _limit(request, "verify")
+    _audit_board(board, 1, subject=f"credential {credential_id}")
     credential = Credential.objects.select_related("achievement").filter(pk=credential_id).first()
     if credential is None:
         raise HttpError(404, f"Recovery Learning issued no credential with the id {credential_id}.")
@@ -174,37 +194,16 @@ def verify_bulk(request: HttpRequest, body: BulkIn):
         raise HttpError(400, "Send 'ids' (credential ids) or 'credentials' (JSON objects).")
     if count > BULK_LIMIT:
         raise HttpError(400, f"At most {BULK_LIMIT} credentials a request; this one has {count}.")
-    _limit(request, "bulk")
+    board = _limit(request, "bulk")
     verifier = Verifier()
-    parsed = {}
-    for raw in body.ids:
-        try:
-            parsed[raw] = uuid.UUID(str(raw))
-        except ValueError:
-            parsed[raw] = None
-    found = Credential.objects.in_bulk([pk for pk in parsed.values() if pk is not None])
     results = []
-    for position, raw in enumerate(body.ids):
-        credential = found.get(parsed[raw]) if parsed[raw] else None
-        if credential is None:
-            reason = "not a credential id" if parsed[raw] is None else "no such credential"
-            results.append(
-                {
-                    "input": position,
-                    "id": str(raw),
-                    "status": "unknown",
-                    "valid": False,
-                    "checks": [{"name": "id", "passed": False, "detail": f"{raw}: {reason}."}],
-                }
-            )
-            continue
-        results.append(
-            {
-                "input": position,
-                "id": str(credential.pk),
-                **_out(verify_stored(credential, verifier=verifier)),
-            }
-        )
+    for position, result in enumerate(verify_ids(body.ids, verifier=verifier)):
+        if result.verification is None:
+            check = {"name": "id", "passed": False, "detail": f"{result.raw}: {result.reason}."}
+            outcome = {"status": "unknown", "valid": False, "checks": [check]}
+        else:
+            outcome = _out(result.verification)
+        results.append({"input": position, "id": result.raw, **outcome})
     for offset, document in enumerate(body.credentials):
         results.append(
             {
@@ -213,6 +212,7 @@ def verify_bulk(request: HttpRequest, body: BulkIn):
                 **_out(verifier.verify(document)),
             }
         )
+    _audit_board(board, count)
     return {"results": results}
 
 

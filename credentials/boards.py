@@ -8,7 +8,6 @@ import datetime
 import hashlib
 import io
 import secrets
-import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,9 +15,9 @@ from django.utils import timezone
 from accounts.models import Licence, User
 from accounts.roles import Role, user_roles
 from credentials.audit import audit_record
-from credentials.models import BoardApiToken, Credential, TranscriptShare
+from credentials.models import BoardApiToken, TranscriptShare
 from credentials.transcripts import Transcript, transcript
-from credentials.verification import Verifier, verify_stored
+from credentials.verification import verify_ids
 
 TOKEN_PREFIX = "rlb_"  # noqa: S105 - a marker that tells our tokens apart, not a secret
 BULK_CSV_LIMIT = 1000
@@ -154,40 +153,19 @@ def bulk_csv_verify(upload: bytes) -> str:
         raise BoardRefused("The file has no credential ids in its first column.")
     if len(rows) > BULK_CSV_LIMIT:
         raise BoardRefused(f"At most {BULK_CSV_LIMIT} ids a file; this one has {len(rows)}.")
-    ids = []
-    for row in rows:
-        try:
-            ids.append(uuid.UUID(row[0].strip()))
-        except ValueError:
-            ids.append(None)
-    found = Credential.objects.select_related("achievement").in_bulk([i for i in ids if i])
-    verifier = Verifier()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            "credential_id",
-            "status",
-            "holder",
-            "achievement",
-            "ce_hours",
-            "valid_from",
-            "valid_until",
-            "reason",
-        ]
-    )
-    for row, credential_id in zip(rows, ids, strict=True):
-        credential = found.get(credential_id) if credential_id else None
-        if credential is None:
-            reason = "not a credential id" if credential_id is None else "no such credential"
-            writer.writerow([row[0].strip(), "unknown", "", "", "", "", "", reason])
+    writer.writerow(RESULT_COLUMNS)
+    for result in verify_ids([row[0] for row in rows]):
+        credential, verification = result.credential, result.verification
+        if verification is None:
+            writer.writerow([result.raw, "unknown", "", "", "", "", "", result.reason])
             continue
-        result = verify_stored(credential, verifier=verifier)
-        failed = "; ".join(c.detail for c in result.checks if not c.passed)
+        failed = "; ".join(c.detail for c in verification.checks if not c.passed)
         writer.writerow(
             [
-                str(credential.pk),
-                result.status,
+                result.raw,
+                verification.status,
                 credential.holder_name,
                 credential.achievement.name,
                 f"{credential.credits.normalize():f}",

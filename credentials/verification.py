@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -211,3 +212,39 @@ def verify_stored(credential, *, verifier: Verifier | None = None) -> Verificati
     """Verify one of our stored credentials (by id: the page, the API, bulk checks)."""
     verifier = verifier or Verifier()
     return verifier.verify(credential.document, trusted_digest=credential.document_digest)
+
+
+@dataclass
+class IdResult:
+    """One id of a bulk check: the credential and its verification, or why there is none."""
+
+    raw: str
+    credential: object = None  # Credential
+    verification: Verification | None = None
+    reason: str = ""
+
+
+def verify_ids(raw_ids: list[str], *, verifier: Verifier | None = None) -> list[IdResult]:
+    """Check many credential ids at once, in input order: three queries whatever the count."""
+    from credentials.models import Credential
+
+    verifier = verifier or Verifier()
+    parsed = []
+    for raw in raw_ids:
+        try:
+            parsed.append(uuid.UUID(str(raw).strip()))
+        except ValueError:
+            parsed.append(None)
+    found = Credential.objects.select_related("achievement").in_bulk(
+        list({pk for pk in parsed if pk is not None})
+    )
+    results = []
+    for raw, pk in zip(raw_ids, parsed, strict=True):
+        credential = found.get(pk) if pk else None
+        if credential is None:
+            reason = "not a credential id" if pk is None else "no such credential"
+            results.append(IdResult(str(raw).strip(), reason=reason))
+        else:
+            verification = verify_stored(credential, verifier=verifier)
+            results.append(IdResult(str(credential.pk), credential, verification))
+    return results

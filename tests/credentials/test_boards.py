@@ -79,6 +79,23 @@ class TokenTests:
         assert response.status_code == 401
         assert "not valid" in response.json()["detail"]
 
+    def test_a_boards_verifications_are_audited_and_anonymous_ones_are_not(
+        self, client, board, licensee
+    ):
+        _row, token = api_token_create(board=board, name="renewals")
+        credential = licensee.credentials.get()
+        client.get(f"/api/v1/credentials/{credential.pk}")
+        assert not AuditEntry.objects.filter(action="board verified").exists()
+        client.get(f"/api/v1/credentials/{credential.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+        client.post(
+            "/api/v1/verify/bulk",
+            {"ids": [str(credential.pk)] * 3},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        entries = AuditEntry.objects.filter(action="board verified", actor=board)
+        assert [e.details["count"] for e in entries] == [1, 3]
+
     def test_a_mistyped_token_is_401_not_anonymous(self, client, db):
         response = client.get(
             f"/api/v1/credentials/{uuid.uuid4()}", HTTP_AUTHORIZATION="Bearer rlb_nonsense"
