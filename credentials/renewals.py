@@ -139,7 +139,8 @@ def renewals_run(*, now: datetime.datetime | None = None) -> dict[str, int]:
         revoked_at__isnull=True,
         valid_until__isnull=False,
     ).select_related("achievement", "learner")
-    for credential in ending.filter(valid_until__gt=now):
+    window = datetime.timedelta(days=renewal_window_days())
+    for credential in ending.filter(valid_until__gt=now, valid_until__lte=now + window):
         days_left = (credential.valid_until - now).days
         renewed = Credential.objects.filter(
             learner=credential.learner,

@@ -1,5 +1,6 @@
-"""Public credential endpoints (the DID document, credentials as JSON, the status lists, the
-verification page) and the learner's own credentials page. Thin: the rules are in services."""
+"""Public credential endpoints (the DID document, credentials as JSON and PDF, the status lists,
+verification by page and by file, transcripts shared by link) and the learner's own pages
+(credentials, CE transcript, shares). Thin: the rules are in the services they call."""
 
 from django.conf import settings
 from django.contrib import messages

@@ -60,6 +60,11 @@ class RenewalTests:
         assert renewed.valid_until == add_months(held.valid_until, 12)
         assert renewals_run()["reminders"] == 0  # renewed: no reminder
 
+    def test_far_from_its_end_a_certification_is_left_alone(self, held, mailoutbox):
+        early = held.valid_until - timedelta(days=100)
+        assert renewals_run(now=early) == {"reminders": 0, "renewed": 0, "suspended": 0}
+        assert mailoutbox == []
+
     def test_too_early_to_renew_returns_the_current_credential(self, held):
         early = held.valid_until - timedelta(days=100)
         issued = credential_issue(learner=held.learner, achievement=held.achievement, now=early)
