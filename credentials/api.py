@@ -248,6 +248,8 @@ def licensee_ce_hours(
     board = _limit(request, "verify")
     if board is None:
         raise HttpError(401, "Send your board's API token: Authorization: Bearer <token>.")
+    if end < start:
+        raise HttpError(400, "The period ends before it starts.")
     try:
         data = licensee_transcript(
             board=board,

@@ -156,8 +156,12 @@ class CeHoursApiTests:
         _row, token = api_token_create(board=other, name="theirs")
         assert ask(client, token, start=today(), end=today()).status_code == 403
 
-    def test_anonymous_and_bad_queries(self, client, licensee):
+    def test_anonymous_and_bad_queries(self, client, board, licensee):
         assert ask(client, None).status_code == 401
+        _row, token = api_token_create(board=board, name="renewals")
+        backwards = ask(client, token, start="2026-05-01", end="2026-01-01")
+        assert backwards.status_code == 400
+        assert backwards.json()["detail"] == "The period ends before it starts."
         response = client.get(CE_HOURS, {"jurisdiction": "US-NY"})
         assert response.status_code in {401, 422}
 
