@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("credentials.urls")),
     path("api/", credentials_api.urls),
     path("board/", include("credentials.board_urls")),
+    path("learning-record/", include("learning_records.urls")),
     path("", include("courses.urls")),
 ]
 

@@ -53,6 +53,10 @@ class CredentialPagesTests:
         axe(page)
         page.get_by_role("link", name="Verification page").click()
         expect(page.get_by_role("status")).to_contain_text("Valid.")
+        page.goto("/dashboard/")
+        page.get_by_role("link", name="My learning record").click()
+        expect(page.get_by_role("cell", name="Earned")).to_be_visible()
+        axe(page)
 
     @pytest.mark.parametrize("device", DEVICES)
     def test_checking_a_file_is_accessible_with_a_result_and_with_errors(

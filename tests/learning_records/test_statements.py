@@ -1,0 +1,171 @@
+"""Every learning event becomes one valid xAPI statement in the outbox, in the event's own
+transaction: a learner's journey through the real services, checked against the xAPI rules."""
+
+import json
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+import pytest
+
+from accounts.roles import Role
+from assessments.practice import practice_log_decide, practice_log_record
+from assessments.services import attempt_start, attempt_submit
+from courses.services import lesson_complete, lesson_view
+from credentials.issuance import credential_issue
+from credentials.signing_keys import signing_key_add
+from learning_records.models import OutboxState, OutboxStatement
+from tests.assessments.factories import build_item, exam, knowledge_check, option
+from tests.courses.factories import lessons_of
+from tests.credentials.factories import course_achievement
+from tests.factories import UserFactory, staff_user
+from tests.learning_records.xapi_rules import xapi_problems
+
+TABLE = OutboxStatement._meta.db_table
+
+
+def inserts(captured) -> int:
+    return sum(
+        1 for q in captured.captured_queries if q["sql"].startswith(f'INSERT INTO "{TABLE}"')
+    )
+
+
+@pytest.fixture
+def journey(db):
+    """A learner enrols, completes a course with a knowledge check (failing once), passes the
+    exam, earns the credential, and has supervised practice attested."""
+    signing_key_add()
+    achievement = course_achievement("xapi", ce_hours="2")
+    course = achievement.course
+    module = course.get_children().first().specific
+    items = [build_item(course, code=f"x-{n}", module=module) for n in range(2)]
+    check, final = knowledge_check(course, module), exam(course)
+    learner = UserFactory()
+    lessons = lessons_of(course)
+    lesson_view(user=learner, lesson=lessons[0], course=course)
+    for lesson in lessons:
+        lesson_complete(user=learner, lesson=lesson, course=course)
+    wrong = {str(i.current_version_id): [option(i, "B")] for i in items}
+    right = {str(i.current_version_id): [option(i, "A")] for i in items}
+    attempt_submit(attempt=attempt_start(user=learner, assessment=check), answers=wrong)
+    attempt_submit(attempt=attempt_start(user=learner, assessment=check), answers=right)
+    attempt_submit(attempt=attempt_start(user=learner, assessment=final), answers=right)
+    credential_issue(learner=learner, achievement=achievement)
+    supervisor = staff_user(Role.SUPERVISOR)
+    log = practice_log_record(
+        learner=learner,
+        supervisor_email=supervisor.email,
+        date=timezone.localdate(),
+        hours=Decimal("3.5"),
+        setting="Respite",
+        activities="Support",
+    )
+    practice_log_decide(log=log, supervisor=supervisor, attest=True)
+    return learner
+
+
+@pytest.mark.django_db
+class JourneyTests:
+    def test_each_event_is_one_statement_in_order(self, journey):
+        verbs = list(OutboxStatement.objects.values_list("verb", flat=True))
+        assert verbs == [
+            "registered",
+            "completed",  # lesson 1
+            "completed",  # lesson 2
+            "attempted",
+            "failed",
+            "attempted",
+            "passed",
+            "completed",  # the module, once its check is passed
+            "attempted",
+            "passed",  # the exam
+            "completed",  # the course
+            "earned",
+            "attested",
+        ]
+        assert set(OutboxStatement.objects.values_list("state", flat=True)) == {OutboxState.PENDING}
+
+    def test_every_statement_meets_the_xapi_rules(self, journey):
+        for row in OutboxStatement.objects.all():
+            assert xapi_problems(row.statement) == [], (row.verb, row.statement)
+            assert str(row.id) == row.statement["id"]  # fixed when the event happened
+
+    def test_the_actor_is_the_public_id_never_the_email(self, journey):
+        for row in OutboxStatement.objects.all():
+            assert row.statement["actor"]["account"]["name"] == str(journey.public_id)
+            assert journey.email not in json.dumps(row.statement)
+
+    def test_results_context_and_extensions(self, journey):
+        failed = OutboxStatement.objects.get(verb="failed").statement
+        assert failed["result"]["score"] == {"scaled": 0.0, "raw": 0.0, "min": 0.0, "max": 100.0}
+        assert failed["result"]["success"] is False
+        assert failed["result"]["duration"].startswith("P")
+        course_done = OutboxStatement.objects.filter(verb="completed").last().statement
+        assert course_done["object"]["definition"]["type"].endswith("/activities/course")
+        extensions = course_done["context"]["extensions"]
+        assert next(v for k, v in extensions.items() if k.endswith("/ce-hours")) == 2.0
+        lesson = OutboxStatement.objects.filter(verb="completed").first().statement
+        assert lesson["context"]["contextActivities"]["parent"][0]["definition"]["type"].endswith(
+            "/module"
+        )
+        registrations = {
+            r.statement["context"].get("registration")
+            for r in OutboxStatement.objects.exclude(verb__in=["earned", "attested"])
+        }
+        assert len(registrations) == 1  # one enrolment, one registration
+
+
+@pytest.mark.django_db
+class OutboxTransactionTests:
+    def test_an_event_adds_exactly_one_insert(self, db):
+        achievement = course_achievement("one-insert")
+        learner = UserFactory()
+        lessons = lessons_of(achievement.course)
+        lesson_view(user=learner, lesson=lessons[0], course=achievement.course)
+        with CaptureQueriesContext(connection) as captured:
+            lesson_complete(user=learner, lesson=lessons[0], course=achievement.course)
+        assert inserts(captured) == 1
+
+    def test_a_rolled_back_event_leaves_no_statement(self, db):
+        achievement = course_achievement("rolled-back")
+        learner = UserFactory()
+        lesson = lessons_of(achievement.course)[0]
+        with pytest.raises(RuntimeError), transaction.atomic():
+            lesson_complete(user=learner, lesson=lesson, course=achievement.course)
+            raise RuntimeError("the request failed after the event")
+        assert not OutboxStatement.objects.exists()
+
+
+@pytest.mark.django_db
+class MyRecordTests:
+    def test_a_learner_sees_and_downloads_only_their_own_statements(self, client, journey):
+        client.force_login(journey)
+        page = client.get("/learning-record/").content.decode()
+        assert "Download all 13 statements" in page
+        assert "Course xapi" in page and "Attested" in page
+        download = client.get("/learning-record/statements.jsonl")
+        lines = [json.loads(line) for line in download.content.decode().splitlines()]
+        assert [line["verb"]["display"]["en-US"] for line in lines][:2] == [
+            "registered",
+            "completed",
+        ]
+        assert len(lines) == 13
+        client.force_login(UserFactory())
+        assert "Nothing recorded yet." in client.get("/learning-record/").content.decode()
+
+    def test_it_needs_sign_in(self, client, db):
+        assert client.get("/learning-record/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_xapi_status_counts_by_state(journey):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("xapi_status", stdout=out)
+    assert "Waiting to be sent: 13" in out.getvalue()
+    assert "Stored by the LRS: 0" in out.getvalue()
