@@ -97,16 +97,21 @@ class IssueView(_AdminFormView):
         return redirect(_inspect_url(issued.credential))
 
 
-class RevokeView(_AdminFormView):
-    form_class = RevokeForm
+class _CredentialActionView(_AdminFormView):
+    """A form about one credential (`self.credential`), for administrators who may change it."""
+
     permission = "credentials.change_credential"
-    submit_button_label = "Revoke"
 
     def dispatch(self, request, *args, **kwargs):
         self.credential = get_object_or_404(
             Credential.objects.select_related("achievement"), pk=kwargs["pk"]
         )
         return super().dispatch(request, *args, **kwargs)
+
+
+class RevokeView(_CredentialActionView):
+    form_class = RevokeForm
+    submit_button_label = "Revoke"
 
     def get_page_title(self):
         return f"Revoke: {self.credential}"
@@ -123,19 +128,18 @@ class RevokeView(_AdminFormView):
         return redirect(_inspect_url(self.credential))
 
 
-class SuspendView(_AdminFormView):
+class SuspendView(_CredentialActionView):
     """Suspend a credential, or lift its suspension: one button, confirmed on this page."""
 
     form_class = forms.Form
-    permission = "credentials.change_credential"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.credential = get_object_or_404(
-            Credential.objects.select_related("achievement"), pk=kwargs["pk"]
-        )
-        self.suspend = self.credential.suspended_at is None
-        self.submit_button_label = "Suspend" if self.suspend else "Lift the suspension"
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def suspend(self) -> bool:
+        return self.credential.suspended_at is None
+
+    @property
+    def submit_button_label(self) -> str:
+        return "Suspend" if self.suspend else "Lift the suspension"
 
     def get_page_title(self):
         return f"{'Suspend' if self.suspend else 'Reinstate'}: {self.credential}"

@@ -1,6 +1,9 @@
 """Demo data for `manage.py load_demo`: the demo learner completes the short prescriber course
 (its lessons, knowledge checks and exam, through the same services a learner's clicks use) and
-so holds one signed credential that a newcomer can verify at once."""
+so holds one signed credential that a newcomer can verify at once, and has shared this year's CE
+transcript with the demo board account."""
+
+from django.utils import timezone
 
 from accounts.demo import demo_account
 from accounts.roles import Role
@@ -9,8 +12,9 @@ from assessments.services import attempt_start, attempt_submit
 from courses.models import CoursePage, LessonPage, ModulePage
 from courses.services import lesson_complete
 from credentials.issuance import credential_issue
-from credentials.models import Achievement, Credential, SigningKey
+from credentials.models import Achievement, Credential, SigningKey, TranscriptShare
 from credentials.signing_keys import signing_key_add
+from credentials.transcripts import share_with_board
 
 DEMO_COURSE = "treatment-optimization-primary-care"
 
@@ -43,7 +47,14 @@ def load(*, stdout) -> None:
             _pass(learner, exam)
         credential_issue(learner=learner, achievement=achievement)
     credential = Credential.objects.get(learner=learner, achievement=achievement)
+    board = demo_account(Role.BOARD_VERIFIER)
+    if not TranscriptShare.objects.filter(learner=learner, board=board).exists():
+        today = timezone.localdate()
+        share_with_board(
+            learner=learner, board=board, start=today.replace(month=1, day=1), end=today
+        )
     stdout.write(
         f"Credentials: the demo learner holds “{achievement.name}”; verify it at "
-        f"/verify/{credential.pk}/ (its JSON: /credentials/{credential.pk}.json)."
+        f"/verify/{credential.pk}/ (its JSON: /credentials/{credential.pk}.json). They shared "
+        "this year's CE transcript with the demo board account, which reads it at /board/."
     )

@@ -19,7 +19,10 @@ from learning_records.statements import (
 )
 
 
-def record(*, user, verb: str, data: dict) -> OutboxStatement:
+def record(*, user, verb: str, **parts) -> OutboxStatement:
+    """Build the statement of `user` doing `verb` (parts: see statements.statement) and write
+    it to the outbox."""
+    data = statement(user=user, verb=verb, **parts)
     return OutboxStatement.objects.create(id=data["id"], statement=data, verb=verb, learner=user)
 
 
@@ -29,16 +32,12 @@ def enrolled(enrolment) -> None:
     record(
         user=enrolment.user,
         verb="registered",
-        data=statement(
-            user=enrolment.user,
-            verb="registered",
-            obj=page_activity(target, kind),
-            when=enrolment.enrolled_at or timezone.now(),
-            registration_id=registration(
-                user_id=enrolment.user_id,
-                course_id=enrolment.course_id,
-                program_id=enrolment.program_id,
-            ),
+        obj=page_activity(target, kind),
+        when=enrolment.enrolled_at or timezone.now(),
+        registration_id=registration(
+            user_id=enrolment.user_id,
+            course_id=enrolment.course_id,
+            program_id=enrolment.program_id,
         ),
     )
 
@@ -49,15 +48,11 @@ def lesson_completed(progress) -> None:
     record(
         user=progress.user,
         verb="completed",
-        data=statement(
-            user=progress.user,
-            verb="completed",
-            obj=page_activity(lesson, "lesson"),
-            when=progress.completed_at,
-            registration_id=registration(user_id=progress.user_id, course_id=course.pk),
-            parents=[page_activity(module, "module")],
-            grouping=[page_activity(course, "course")],
-        ),
+        obj=page_activity(lesson, "lesson"),
+        when=progress.completed_at,
+        registration_id=registration(user_id=progress.user_id, course_id=course.pk),
+        parents=[page_activity(module, "module")],
+        grouping=[page_activity(course, "course")],
     )
 
 
@@ -67,14 +62,10 @@ def module_completed(completion) -> None:
     record(
         user=completion.user,
         verb="completed",
-        data=statement(
-            user=completion.user,
-            verb="completed",
-            obj=page_activity(module, "module"),
-            when=completion.completed_at,
-            registration_id=registration(user_id=completion.user_id, course_id=course.pk),
-            parents=[page_activity(course, "course")],
-        ),
+        obj=page_activity(module, "module"),
+        when=completion.completed_at,
+        registration_id=registration(user_id=completion.user_id, course_id=course.pk),
+        parents=[page_activity(course, "course")],
     )
 
 
@@ -83,14 +74,10 @@ def course_completed(enrolment) -> None:
     record(
         user=enrolment.user,
         verb="completed",
-        data=statement(
-            user=enrolment.user,
-            verb="completed",
-            obj=page_activity(course, "course"),
-            when=enrolment.completed_at,
-            registration_id=registration(user_id=enrolment.user_id, course_id=course.pk),
-            context_extensions=extensions(ce_hours=course.ce_hours),
-        ),
+        obj=page_activity(course, "course"),
+        when=enrolment.completed_at,
+        registration_id=registration(user_id=enrolment.user_id, course_id=course.pk),
+        context_extensions=extensions(ce_hours=course.ce_hours),
     )
 
 
@@ -114,16 +101,12 @@ def attempt(attempt, verb: str) -> None:
     record(
         user=attempt.user,
         verb=verb,
-        data=statement(
-            user=attempt.user,
-            verb=verb,
-            obj=_assessment_activity(assessment),
-            when=when,
-            registration_id=registration(user_id=attempt.user_id, course_id=course.pk),
-            parents=parents,
-            grouping=[page_activity(course, "course")],
-            result=result,
-        ),
+        obj=_assessment_activity(assessment),
+        when=when,
+        registration_id=registration(user_id=attempt.user_id, course_id=course.pk),
+        parents=parents,
+        grouping=[page_activity(course, "course")],
+        result=result,
     )
 
 
@@ -132,14 +115,10 @@ def practice_attested(log) -> None:
     record(
         user=log.learner,
         verb="attested",
-        data=statement(
-            user=log.learner,
-            verb="attested",
-            obj=activity(iri, name=f"Supervised practice, {log.date:%Y-%m-%d}", kind="practice"),
-            when=log.decided_at or timezone.now(),
-            context_extensions=extensions(
-                practice_hours=log.hours, competencies=[c.code for c in log.competencies.all()]
-            ),
+        obj=activity(iri, name=f"Supervised practice, {log.date:%Y-%m-%d}", kind="practice"),
+        when=log.decided_at or timezone.now(),
+        context_extensions=extensions(
+            practice_hours=log.hours, competencies=[c.code for c in log.competencies.all()]
         ),
     )
 
@@ -150,19 +129,15 @@ def credential_earned(credential) -> None:
     record(
         user=credential.learner,
         verb="earned",
-        data=statement(
-            user=credential.learner,
-            verb="earned",
-            obj=activity(
-                iri,
-                name=achievement.name,
-                kind="credential",
-                description=achievement.description,
-            ),
-            when=credential.valid_from,
-            context_extensions=extensions(
-                ce_hours=credential.credits or None,
-                competencies=[c.code for c in achievement.competencies.all()],
-            ),
+        obj=activity(
+            iri,
+            name=achievement.name,
+            kind="credential",
+            description=achievement.description,
+        ),
+        when=credential.valid_from,
+        context_extensions=extensions(
+            ce_hours=credential.credits or None,
+            competencies=[c.code for c in achievement.competencies.all()],
         ),
     )

@@ -22,6 +22,7 @@ from assessments.models import (
 )
 from tests.assessments.factories import build_item, checklist, competencies, exam, knowledge_check
 from tests.assessments.test_item_analysis import Grader
+from tests.cms import ok, url
 from tests.courses.factories import build_course
 from tests.factories import UserFactory, staff_user
 
@@ -49,15 +50,6 @@ def bank(course):
         "check": knowledge_check(course, module),
         "exam": exam(course),
     }
-
-
-def url(model, view: str, *args) -> str:
-    return reverse(model.snippet_viewset.get_url_name(view), args=args)
-
-
-def ok(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 @pytest.mark.django_db

@@ -23,9 +23,9 @@ from assessments.models import (
 )
 from assessments.practice import PracticeRefused, practice_log_decide, practice_log_record
 from assessments.requirements import program_status
-from courses.models import Enrolment, ProgramCourse, ProgramIndexPage, ProgramPage
+from courses.models import Enrolment
 from tests.assessments.factories import checklist, competencies
-from tests.courses.factories import build_course
+from tests.courses.factories import build_course, build_program
 from tests.factories import UserFactory, staff_user
 
 PDF = b"%PDF-1.4\n% evidence\n"
@@ -44,20 +44,9 @@ def supervisor(db):
 @pytest.fixture
 def program(db, home_page):
     course = build_course("peer-101", modules=1, lessons=1, ce_hours="3")
-    index = home_page.add_child(instance=ProgramIndexPage(title="Programs", slug="programs"))
-    program = index.add_child(
-        instance=ProgramPage(
-            title="Peer certification",
-            slug="peer-cert",
-            summary="For peers.",
-            audience="Peers",
-            credential_name="Peer certificate",
-            training_hours_required=Decimal(10),
-            person_centered_hours_required=Decimal(5),
-            supervised_hours_required=Decimal(6),
-        )
+    program = build_program(
+        home_page, courses=[course], training="10", person_centered="5", supervised="6"
     )
-    ProgramCourse.objects.create(program=program, course=course, sort_order=0)
     [competency] = competencies("peer.role-and-boundaries")
     ProgramCompetency.objects.create(program=program, competency=competency)
     return program

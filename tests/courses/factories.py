@@ -9,7 +9,15 @@ from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText
 
 from content.services import site_ensure_home
-from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    ModulePage,
+    ProgramCourse,
+    ProgramIndexPage,
+    ProgramPage,
+)
 
 
 def course_index() -> CourseIndexPage:
@@ -39,6 +47,36 @@ def build_course(slug: str, *, modules: int, lessons: int, ce_hours: str = "1.0"
                 )
             )
     return course
+
+
+def build_program(
+    home_page,
+    *,
+    courses=(),
+    credential_name: str = "Peer certificate",
+    training: str = "0",
+    person_centered: str = "0",
+    supervised: str = "0",
+) -> ProgramPage:
+    """The "Peer certification" program under /programs/, with these courses and hour rules."""
+    index = ProgramIndexPage.objects.child_of(home_page).first() or home_page.add_child(
+        instance=ProgramIndexPage(title="Programs", slug="programs")
+    )
+    program = index.add_child(
+        instance=ProgramPage(
+            title="Peer certification",
+            slug="peer-cert",
+            summary="For peers.",
+            audience="Peers",
+            credential_name=credential_name,
+            training_hours_required=Decimal(training),
+            person_centered_hours_required=Decimal(person_centered),
+            supervised_hours_required=Decimal(supervised),
+        )
+    )
+    for order, course in enumerate(courses):
+        ProgramCourse.objects.create(program=program, course=course, sort_order=order)
+    return program
 
 
 def lessons_of(course: CoursePage) -> list[LessonPage]:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from courses.services import lesson_complete
 from credentials.models import Achievement, AchievementKind
-from tests.courses.factories import build_course, lessons_of
+from tests.courses.factories import build_course, build_program, lessons_of
 
 
 def course_achievement(slug: str = "sdm", *, ce_hours: str = "3") -> Achievement:
@@ -26,20 +26,20 @@ def complete_course(user, achievement: Achievement) -> None:
         lesson_complete(user=user, lesson=lesson, course=achievement.course)
 
 
+def issued_credential(slug: str = "sdm"):
+    """Riley Resident completed course `slug` and holds its signed credential (needs a key)."""
+    from credentials.issuance import credential_issue
+    from tests.factories import UserFactory
+
+    achievement = course_achievement(slug)
+    learner = UserFactory(first_name="Riley", last_name="Resident")
+    complete_course(learner, achievement)
+    return credential_issue(learner=learner, achievement=achievement).credential
+
+
 def certification(home_page, *, renewal_ce_hours: str = "2") -> Achievement:
     """A one-year certification of a small program, renewed with `renewal_ce_hours`."""
-    from courses.models import ProgramIndexPage, ProgramPage
-
-    index = home_page.add_child(instance=ProgramIndexPage(title="Programs", slug="programs"))
-    program = index.add_child(
-        instance=ProgramPage(
-            title="Peer certification",
-            slug="peer-cert",
-            summary="For peers.",
-            audience="Peers",
-            credential_name="Certified Peer Specialist",
-        )
-    )
+    program = build_program(home_page, credential_name="Certified Peer Specialist")
     return Achievement.objects.create(
         slug="program-peer-cert",
         kind=AchievementKind.CERTIFICATION,

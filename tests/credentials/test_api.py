@@ -17,7 +17,7 @@ from credentials.issuance import credential_issue, credential_revoke
 from credentials.models import SigningKey
 from credentials.signing_keys import signing_key_add
 from credentials.verification import verify_stored
-from tests.credentials.factories import complete_course, course_achievement
+from tests.credentials.factories import complete_course, issued_credential
 from tests.factories import UserFactory, staff_user
 
 VERIFY, BULK = "/api/v1/verify", "/api/v1/verify/bulk"
@@ -31,10 +31,7 @@ def fresh_rate_limits():
 @pytest.fixture
 def credential(db):
     signing_key_add()
-    achievement = course_achievement()
-    learner = UserFactory(first_name="Riley", last_name="Resident")
-    complete_course(learner, achievement)
-    return credential_issue(learner=learner, achievement=achievement).credential
+    return issued_credential()
 
 
 def post(client, url, data, **extra):

@@ -6,30 +6,18 @@ from django.urls import reverse
 import pytest
 
 from accounts.roles import Role
-from credentials.issuance import credential_issue
 from credentials.models import Achievement, Credential
 from credentials.signing_keys import signing_key_add
 from credentials.verification import verify_stored
-from tests.credentials.factories import complete_course, course_achievement
+from tests.cms import ok, url
+from tests.credentials.factories import course_achievement, issued_credential
 from tests.factories import UserFactory, staff_user
-
-
-def url(model, view: str, *args) -> str:
-    return reverse(model.snippet_viewset.get_url_name(view), args=args)
 
 
 @pytest.fixture
 def credential(db):
     signing_key_add()
-    achievement = course_achievement()
-    learner = UserFactory(first_name="Riley", last_name="Resident")
-    complete_course(learner, achievement)
-    return credential_issue(learner=learner, achievement=achievement).credential
-
-
-def ok(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
+    return issued_credential()
 
 
 @pytest.mark.django_db

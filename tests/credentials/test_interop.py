@@ -12,10 +12,10 @@ import pytest
 
 from accounts.roles import Role
 from credentials.data_integrity import proof_create
-from credentials.issuance import credential_issue, credential_revoke
+from credentials.issuance import credential_revoke
 from credentials.issuer import did_document, issuer_did, verification_method
 from credentials.jsonld_documents import OB_V3, VC_V2, document_loader
-from credentials.models import Credential, StatusPurpose
+from credentials.models import StatusPurpose
 from credentials.signing_keys import current_signing_key, signing_key_add
 from credentials.status_lists import (
     status_list,
@@ -23,8 +23,8 @@ from credentials.status_lists import (
     status_list_sign,
     status_list_url,
 )
-from tests.credentials.factories import complete_course, course_achievement
-from tests.factories import UserFactory, staff_user
+from tests.credentials.factories import issued_credential
+from tests.factories import staff_user
 
 INTEROP = Path(__file__).parents[1] / "interop"
 REQUIRED = os.environ.get("CI") == "true"  # CI installs the verifier; it must run there
@@ -121,13 +121,6 @@ def signing_key():
 
 
 CLEAR = {"revocation": "clear", "suspension": "clear"}
-
-
-def issued_credential() -> Credential:
-    achievement = course_achievement()
-    learner = UserFactory(first_name="Riley", last_name="Resident")
-    complete_course(learner, achievement)
-    return credential_issue(learner=learner, achievement=achievement).credential
 
 
 class IndependentVerifierTests:

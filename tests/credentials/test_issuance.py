@@ -243,25 +243,19 @@ def test_a_certification_is_issued_when_its_last_requirement_is_observed(
 
     from assessments import practice
     from assessments.models import ProgramCompetency
-    from courses.models import Enrolment, ProgramCourse, ProgramIndexPage, ProgramPage
+    from courses.models import Enrolment
     from credentials.models import Achievement
     from tests.assessments.factories import checklist, competencies
+    from tests.courses.factories import build_program
 
     achievement = course_achievement("peer-101")
-    index = home_page.add_child(instance=ProgramIndexPage(title="Programs", slug="programs"))
-    program = index.add_child(
-        instance=ProgramPage(
-            title="Peer certification",
-            slug="peer-cert",
-            summary="For peers.",
-            audience="Peers",
-            credential_name="Certified Peer Specialist",
-            training_hours_required=Decimal(3),
-            person_centered_hours_required=Decimal(0),
-            supervised_hours_required=Decimal(2),
-        )
+    program = build_program(
+        home_page,
+        courses=[achievement.course],
+        credential_name="Certified Peer Specialist",
+        training="3",
+        supervised="2",
     )
-    ProgramCourse.objects.create(program=program, course=achievement.course, sort_order=0)
     [competency] = competencies("peer.role-and-boundaries")
     checklist(competency, "explains-the-role")
     ProgramCompetency.objects.create(program=program, competency=competency)

@@ -10,22 +10,19 @@ from django.urls import reverse
 import pytest
 
 from accounts.roles import Role
-from credentials.issuance import credential_issue, credential_revoke
+from credentials.issuance import credential_revoke
 from credentials.models import StatusPurpose
 from credentials.signing_keys import signing_key_add
 from credentials.status_lists import LIST_SIZE, bit_is_set, decode_bits
 from credentials.verification import verify_document
-from tests.credentials.factories import complete_course, course_achievement
+from tests.credentials.factories import issued_credential
 from tests.factories import UserFactory, staff_user
 
 
 @pytest.fixture
 def credential(db):
     signing_key_add()
-    achievement = course_achievement()
-    learner = UserFactory(first_name="Riley", last_name="Resident")
-    complete_course(learner, achievement)
-    return credential_issue(learner=learner, achievement=achievement).credential
+    return issued_credential()
 
 
 def page(response) -> str:

@@ -10,10 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from credentials.issuance import credential_issue
 from credentials.signing_keys import signing_key_add
 from credentials.transcripts import share_with_board
-from tests.credentials.factories import complete_course, course_achievement
+from tests.credentials.factories import issued_credential
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_course_pages import horizontal_overflow
 from tests.e2e.test_practice import sign_in_with_totp
@@ -26,10 +25,7 @@ DEVICES = {"desktop": {}, "phone": {"viewport": PHONE, "is_mobile": True, "has_t
 @pytest.fixture
 def credential(site):
     signing_key_add()
-    achievement = course_achievement()
-    learner = UserFactory(first_name="Riley", last_name="Resident")
-    complete_course(learner, achievement)
-    return credential_issue(learner=learner, achievement=achievement).credential
+    return issued_credential()
 
 
 class CredentialPagesTests:

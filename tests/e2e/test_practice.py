@@ -28,9 +28,9 @@ from assessments.models import (
     Rating,
     ReviewStatus,
 )
-from courses.models import Enrolment, ProgramCourse, ProgramIndexPage, ProgramPage
+from courses.models import Enrolment, ProgramPage
 from tests.assessments.factories import checklist, competencies
-from tests.courses.factories import build_course
+from tests.courses.factories import build_course, build_program
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_course_pages import horizontal_overflow
 from tests.e2e.test_signup_login import sign_in
@@ -64,20 +64,9 @@ def program(site, home_page) -> ProgramPage:
     observed competency, with one course (as in tests/assessments/test_practice.py). Built in
     the live server's database inside the test: transactional tests flush it."""
     course = build_course("peer-101", modules=1, lessons=1, ce_hours="3")
-    index = home_page.add_child(instance=ProgramIndexPage(title="Programs", slug="programs"))
-    program = index.add_child(
-        instance=ProgramPage(
-            title="Peer certification",
-            slug="peer-cert",
-            summary="For peers.",
-            audience="Peers",
-            credential_name="Peer certificate",
-            training_hours_required=Decimal(10),
-            person_centered_hours_required=Decimal(5),
-            supervised_hours_required=Decimal(6),
-        )
+    program = build_program(
+        home_page, courses=[course], training="10", person_centered="5", supervised="6"
     )
-    ProgramCourse.objects.create(program=program, course=course, sort_order=0)
     [competency] = competencies(COMPETENCY)
     checklist(competency, *BEHAVIOURS)
     ProgramCompetency.objects.create(program=program, competency=competency)
