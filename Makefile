@@ -3,9 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Ralph, a real xAPI LRS, in a virtual environment of its own (its pins are not ours).
+RALPH_VENV := .venv-ralph
+RALPH_STAMP := $(RALPH_VENV)/.installed
+LRS_PORT ?= 8100
 PYTEST_ARGS ?=
 
-.PHONY: venv run test lint format bench check-deploy check-curricula demo-totp clean
+.PHONY: venv lrs run test lint format bench check-deploy check-curricula demo-totp clean
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -16,13 +20,24 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+$(RALPH_STAMP): scripts/ralph/requirements.txt
+	test -x $(RALPH_VENV)/bin/python || $(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/python -m pip install --quiet -r scripts/ralph/requirements.txt
+	touch $(RALPH_STAMP)
+
+# A local LRS for trying xAPI delivery: `make lrs`, then in another terminal
+# XAPI_LRS_ENDPOINT=http://127.0.0.1:8100/xAPI/ XAPI_LRS_USERNAME=platform \
+# XAPI_LRS_PASSWORD=platform-secret make run
+lrs: $(RALPH_STAMP)
+	$(RALPH_VENV)/bin/python scripts/ralph/serve.py --port $(LRS_PORT) --data .lrs-data
+
 run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py credentials_key_add --if-none
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 scripts/run-dev.sh
 
-test: $(STAMP)
+test: $(STAMP) $(RALPH_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -41,7 +56,7 @@ demo-totp: $(STAMP)
 	DEBUG=1 $(PY) manage.py demo_totp
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(RALPH_VENV) .lrs-data staticfiles .pytest_cache .ruff_cache
 
 check-curricula: $(STAMP)
 	DEBUG=1 $(PY) manage.py load_curricula --check

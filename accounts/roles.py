@@ -80,6 +80,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "credentials.add_credential",
         "credentials.change_credential",
         "credentials.view_auditentry",
+        "learning_records.view_outboxstatement",
+        "learning_records.requeue_outboxstatement",
     ],
 }
 

@@ -221,6 +221,15 @@ CREDENTIALS_API_RATE_LIMITS = {
     "bulk": env.int("RATE_LIMIT_VERIFY_BULK", default=10),
     "board": env.int("RATE_LIMIT_BOARD_API", default=600),  # a board's token, any endpoint
 }
+# --- xAPI learning records ----------------------------------------------------------------
+# Statements wait in the outbox until an LRS is configured; then the task worker sends them.
+XAPI_LRS_ENDPOINT = env.str("XAPI_LRS_ENDPOINT", default="")  # e.g. https://lrs.example.org/xAPI/
+XAPI_LRS_USERNAME = env.str("XAPI_LRS_USERNAME", default="")
+XAPI_LRS_PASSWORD = env.str("XAPI_LRS_PASSWORD", default="")
+XAPI_BATCH_SIZE = env.int("XAPI_BATCH_SIZE", default=100)
+XAPI_LRS_TIMEOUT = env.float("XAPI_LRS_TIMEOUT", default=10.0)  # seconds per request
+XAPI_DELIVERY_INTERVAL = env.int("XAPI_DELIVERY_INTERVAL", default=15)  # seconds between rounds
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -48,7 +48,7 @@ class RevokeForm(forms.Form):
 
 
 class _AdminFormView(WagtailAdminTemplateMixin, FormView):
-    template_name = "credentials/cms/form.html"
+    template_name = "cms/form.html"
     header_icon = "tick-inverse"
     permission = ""
     submit_button_label = "Save"

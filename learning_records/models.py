@@ -4,6 +4,7 @@ kept until an LRS has it. Nothing is dropped: with no LRS configured, statements
 import uuid
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 
 
@@ -37,11 +38,14 @@ class OutboxStatement(models.Model):
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+        permissions = [("requeue_outboxstatement", "Can send statements the LRS refused again")]
+        verbose_name = "learning record statement"
 
     def __str__(self) -> str:
         return f"{self.verb} {self.id} ({self.state})"
 
     @property
+    @admin.display(description="Activity")
     def activity_name(self) -> str:
         """The object's name in the statement (any language), else its id."""
         obj = self.statement.get("object", {})

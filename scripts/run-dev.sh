@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DEBUG="${DEBUG:-1}"
 
+"$PY" manage.py xapi_deliver --schedule
 "$PY" manage.py db_worker --queue-name "*" &
 worker=$!
 cleanup() {
