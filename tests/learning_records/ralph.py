@@ -63,7 +63,7 @@ class RalphServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Ralph exited: {self.process.stderr.read().decode()}")
             try:
-                with urllib.request.urlopen(  # noqa: S310 -- loopback, our own server
+                with urllib.request.urlopen(
                     f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=1
                 ):
                     return self
