@@ -9,6 +9,13 @@ from django.dispatch import Signal
 # sender=Enrolment; enrolment: Enrolment (course or program enrolment just created)
 enrolled = Signal()
 
+# sender=LessonProgress; progress: LessonProgress, at: datetime. The learner opened the lesson:
+# a first visit, another lesson before it, or a return after LAUNCH_GAP (not every reload).
+lesson_launched = Signal()
+
+# sender=LessonProgress; progress: LessonProgress, seconds: int (time on screen just reported)
+lesson_experienced = Signal()
+
 # sender=LessonProgress; progress: LessonProgress (completed_at just set)
 lesson_completed = Signal()
 

@@ -7,6 +7,7 @@ transaction join it without a savepoint: a lesson visit is on every lesson page'
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
@@ -28,6 +29,8 @@ from courses.models import (
 
 # A single beacon may not claim more time than this; it guards against clocks and tampering.
 MAX_SECONDS_PER_REPORT = 60 * 30
+# Reopening the lesson one was just on, within this time, is the same launch (a reload).
+LAUNCH_GAP = datetime.timedelta(minutes=30)
 
 
 def _get_or_create(model, **lookup):
@@ -61,10 +64,15 @@ def lesson_view(*, user: User, lesson: LessonPage, course: Page) -> Enrolment:
     `course` may be the base Page of the course (only its id is used). Returns the enrolment,
     with `last_lesson` set to this lesson."""
     enrolment = _enrol(user=user, course_id=course.pk)
-    _get_or_create(LessonProgress, user=user, lesson=lesson, course_id=course.pk)
+    progress, _ = _get_or_create(LessonProgress, user=user, lesson=lesson, course_id=course.pk)
     now = timezone.now()
+    launched = (
+        enrolment.last_lesson_id != lesson.pk or enrolment.last_activity_at < now - LAUNCH_GAP
+    )
     Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now)
     enrolment.last_lesson, enrolment.last_activity_at = lesson, now
+    if launched:
+        events.lesson_launched.send(sender=LessonProgress, progress=progress, at=now)
     return enrolment
 
 
@@ -79,6 +87,7 @@ def lesson_time_add(*, user: User, lesson: LessonPage, seconds: int) -> int:
         raise LookupError("open the lesson before reporting time on it")
     progress.seconds_on_page += seconds
     progress.save(update_fields=["seconds_on_page"])
+    events.lesson_experienced.send(sender=LessonProgress, progress=progress, seconds=seconds)
     return progress.seconds_on_page
 
 

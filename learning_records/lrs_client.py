@@ -78,12 +78,11 @@ def as_tincan(statement: dict) -> Statement:
 class LrsClient:
     def __init__(self, config: LrsConfig):
         self.config = config
-        self.remote = RemoteLRS(
-            endpoint=config.endpoint,
-            username=config.username or None,
-            password=config.password if config.username else None,
-            version=XAPI_VERSION,
+        # tincan rejects username=None: pass credentials only when there are some.
+        credentials = (
+            {"username": config.username, "password": config.password} if config.username else {}
         )
+        self.remote = RemoteLRS(endpoint=config.endpoint, version=XAPI_VERSION, **credentials)
 
     def send_batch(self, statements: list[Statement]) -> Answer:
         """POST the statements in one request (xAPI: the LRS stores all of them or none)."""
@@ -93,15 +92,6 @@ class LrsClient:
             except json.JSONDecodeError:
                 # Only reached after a 2xx: tincan parses ids from the body of successes only.
                 return Answer(Outcome.STORED, 204)
-            except (OSError, http.client.HTTPException) as error:
-                return Answer(Outcome.UNAVAILABLE, None, _network_reason(error))
-        return _answer(response.response.status, response.data)
-
-    def send_one(self, statement: Statement) -> Answer:
-        """PUT one statement under its own id (the one-by-one way, for comparison)."""
-        with _timeout(self.config.timeout):
-            try:
-                response = self.remote.save_statement(statement)
             except (OSError, http.client.HTTPException) as error:
                 return Answer(Outcome.UNAVAILABLE, None, _network_reason(error))
         return _answer(response.response.status, response.data)

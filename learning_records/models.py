@@ -35,6 +35,10 @@ class OutboxStatement(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
+    # Listed in the CMS as a snippet, but it refers to nothing there: without this, Wagtail would
+    # index its references on every save, adding queries (and a task) to each learning event.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]

@@ -17,6 +17,16 @@ def on_enrolled(sender, *, enrolment, **kwargs):
     recording.enrolled(enrolment)
 
 
+@receiver(course_events.lesson_launched, sender=LessonProgress)
+def on_lesson_launched(sender, *, progress, at, **kwargs):
+    recording.lesson_launched(progress, at)
+
+
+@receiver(course_events.lesson_experienced, sender=LessonProgress)
+def on_lesson_experienced(sender, *, progress, seconds, **kwargs):
+    recording.lesson_experienced(progress, seconds)
+
+
 @receiver(course_events.lesson_completed, sender=LessonProgress)
 def on_lesson_completed(sender, *, progress, **kwargs):
     recording.lesson_completed(progress)

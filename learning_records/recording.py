@@ -4,9 +4,13 @@ Each function takes what the event carries and records the statement of it."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+
+from tincan import Result
 
 from learning_records.models import OutboxStatement
 from learning_records.statements import (
@@ -42,18 +46,37 @@ def enrolled(enrolment) -> None:
     )
 
 
-def lesson_completed(progress) -> None:
+def _lesson(progress, verb: str, when, result=None) -> None:
     lesson, course = progress.lesson, progress.course
     module = lesson.get_parent()
     record(
         user=progress.user,
-        verb="completed",
+        verb=verb,
         obj=page_activity(lesson, "lesson"),
-        when=progress.completed_at,
+        when=when,
         registration_id=registration(user_id=progress.user_id, course_id=course.pk),
         parents=[page_activity(module, "module")],
         grouping=[page_activity(course, "course")],
+        result=result,
     )
+
+
+def lesson_launched(progress, at) -> None:
+    _lesson(progress, "launched", at)
+
+
+def lesson_experienced(progress, seconds: int) -> None:
+    """Time on screen the browser reported, as the result's duration."""
+    _lesson(
+        progress,
+        "experienced",
+        timezone.now(),
+        result=Result(duration=datetime.timedelta(seconds=seconds)),
+    )
+
+
+def lesson_completed(progress) -> None:
+    _lesson(progress, "completed", progress.completed_at)
 
 
 def module_completed(completion) -> None:

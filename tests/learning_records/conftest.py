@@ -9,7 +9,7 @@ import pytest
 from accounts.roles import Role
 from assessments.practice import practice_log_decide, practice_log_record
 from assessments.services import attempt_start, attempt_submit
-from courses.services import lesson_complete, lesson_view
+from courses.services import lesson_complete, lesson_time_add, lesson_view
 from credentials.issuance import credential_issue
 from credentials.signing_keys import signing_key_add
 from tests.assessments.factories import build_item, exam, knowledge_check, option
@@ -31,6 +31,7 @@ def journey(db):
     learner = UserFactory()
     lessons = lessons_of(course)
     lesson_view(user=learner, lesson=lessons[0], course=course)
+    lesson_time_add(user=learner, lesson=lessons[0], seconds=90)
     for lesson in lessons:
         lesson_complete(user=learner, lesson=lesson, course=course)
     wrong = {str(i.current_version_id): [option(i, "B")] for i in items}

@@ -1,14 +1,17 @@
 """Every learning event becomes one valid xAPI statement in the outbox, in the event's own
 transaction: a learner's journey through the real services, checked against the xAPI rules."""
 
+import datetime
 import json
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import pytest
 
-from courses.services import lesson_complete, lesson_view
+from courses.models import Enrolment
+from courses.services import LAUNCH_GAP, lesson_complete, lesson_view
 from learning_records.models import OutboxState, OutboxStatement
 from tests.courses.factories import lessons_of
 from tests.credentials.factories import course_achievement
@@ -30,8 +33,11 @@ class JourneyTests:
         verbs = list(OutboxStatement.objects.values_list("verb", flat=True))
         assert verbs == [
             "registered",
-            "completed",  # lesson 1
-            "completed",  # lesson 2
+            "launched",  # lesson 1
+            "experienced",  # 90 seconds on screen
+            "completed",  # lesson 1 (completing it from the lesson is not another launch)
+            "launched",  # lesson 2
+            "completed",
             "attempted",
             "failed",
             "attempted",
@@ -68,6 +74,9 @@ class JourneyTests:
         assert lesson["context"]["contextActivities"]["parent"][0]["definition"]["type"].endswith(
             "/module"
         )
+        experienced = OutboxStatement.objects.get(verb="experienced").statement
+        assert experienced["result"] == {"duration": "PT01M30S"}
+        assert experienced["object"]["definition"]["type"].endswith("/activities/lesson")
         registrations = {
             r.statement["context"].get("registration")
             for r in OutboxStatement.objects.exclude(verb__in=["earned", "attested"])
@@ -85,6 +94,9 @@ class OutboxTransactionTests:
         with CaptureQueriesContext(connection) as captured:
             lesson_complete(user=learner, lesson=lessons[0], course=achievement.course)
         assert inserts(captured) == 1
+        # ...and nothing else is written for it (no reference index, no task).
+        every_insert = [q["sql"] for q in captured.captured_queries if "INSERT" in q["sql"]]
+        assert len(every_insert) == 1, every_insert
 
     def test_a_rolled_back_event_leaves_no_statement(self, db):
         achievement = course_achievement("rolled-back")
@@ -101,15 +113,15 @@ class MyRecordTests:
     def test_a_learner_sees_and_downloads_only_their_own_statements(self, client, journey):
         client.force_login(journey)
         page = client.get("/learning-record/").content.decode()
-        assert "Download all 13 statements" in page
+        assert "Download all 16 statements" in page
         assert "Course xapi" in page and "Attested" in page
         download = client.get("/learning-record/statements.jsonl")
         lines = [json.loads(line) for line in download.content.decode().splitlines()]
         assert [line["verb"]["display"]["en-US"] for line in lines][:2] == [
             "registered",
-            "completed",
+            "launched",
         ]
-        assert len(lines) == 13
+        assert len(lines) == 16
         client.force_login(UserFactory())
         assert "Nothing recorded yet." in client.get("/learning-record/").content.decode()
 
@@ -125,5 +137,28 @@ def test_xapi_status_counts_by_state(journey):
 
     out = StringIO()
     call_command("xapi_status", stdout=out)
-    assert "Waiting to be sent: 13" in out.getvalue()
+    assert "Waiting to be sent: 16" in out.getvalue()
     assert "Stored by the LRS: 0" in out.getvalue()
+
+
+@pytest.mark.django_db
+class LessonLaunchTests:
+    def test_a_reload_is_not_a_launch_but_a_return_or_another_lesson_is(self, db):
+        achievement = course_achievement("launches")
+        course, learner = achievement.course, UserFactory()
+        first, second = lessons_of(course)[:2]
+
+        def launches() -> int:
+            return OutboxStatement.objects.filter(verb="launched").count()
+
+        lesson_view(user=learner, lesson=first, course=course)
+        lesson_view(user=learner, lesson=first, course=course)  # a reload
+        assert launches() == 1
+        lesson_view(user=learner, lesson=second, course=course)
+        lesson_view(user=learner, lesson=first, course=course)
+        assert launches() == 3
+        Enrolment.objects.filter(user=learner).update(
+            last_activity_at=timezone.now() - LAUNCH_GAP - datetime.timedelta(seconds=1)
+        )
+        lesson_view(user=learner, lesson=first, course=course)  # back after a break
+        assert launches() == 4
