@@ -61,6 +61,7 @@ clean:
 check-curricula: $(STAMP)
 	DEBUG=1 $(PY) manage.py load_curricula --check
 
-bench: $(STAMP)
+bench: $(STAMP) $(RALPH_STAMP)
 	$(PY) tests/bench/run.py
 	$(PY) tests/bench/credentials.py
+	$(PY) tests/bench/xapi_delivery.py
