@@ -40,6 +40,7 @@ class DeliveryReport:
     requests: int = 0
     unavailable: str = ""  # why the LRS could not take statements, when it could not
     failures: list[str] = field(default_factory=list)
+    held_back: set = field(default_factory=set)  # deferred ids the round goes on without
 
     def as_dict(self) -> dict:
         return {
@@ -81,9 +82,8 @@ def deliver(
     report = DeliveryReport()
     batches = 0
     while max_batches is None or batches < max_batches:
-        rows = list(
-            due_statements(now=timezone.now(), due_only=due_only)[: client.config.batch_size]
-        )
+        due = due_statements(now=timezone.now(), due_only=due_only)
+        rows = list(due.exclude(pk__in=report.held_back)[: client.config.batch_size])
         if not rows:
             break
         batches += 1
@@ -170,6 +170,8 @@ def _defer(
     report.deferred += len(rows)
     if stop:
         report.unavailable = answer.reason or "the LRS did not answer"
+    else:
+        report.held_back.update(row.pk for row in rows)
 
 
 def requeue_failed(ids=None) -> int:

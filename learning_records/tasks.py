@@ -15,9 +15,14 @@ from django_tasks_db.models import DBTaskResult
 from learning_records.delivery import deliver
 from learning_records.lrs_client import LrsConfig
 
+# Finished rounds are kept this long (for the CMS's task views and debugging), then deleted:
+# at one round every 15 seconds they would otherwise pile up by thousands a day.
+ROUNDS_KEPT = datetime.timedelta(hours=1)
+
 
 @task()
 def deliver_statements() -> dict:
+    rounds_prune()
     try:
         if LrsConfig.from_settings() is None:
             return {"skipped": "XAPI_LRS_ENDPOINT is not set; statements wait in the outbox"}
@@ -38,10 +43,18 @@ def round_book(*, delay: float = 0) -> bool:
     return True
 
 
+def _rounds():
+    """The delivery rounds in the task table, when tasks are kept in the database."""
+    if not isinstance(deliver_statements.get_backend(), DatabaseBackend):
+        return DBTaskResult.objects.none()
+    return DBTaskResult.objects.filter(task_path=deliver_statements.module_path)
+
+
 def round_waiting() -> bool:
-    backend = deliver_statements.get_backend()
-    if not isinstance(backend, DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=deliver_statements.module_path
-    ).exists()
+    return _rounds().filter(status=TaskResultStatus.READY).exists()
+
+
+def rounds_prune() -> int:
+    """Delete finished delivery rounds older than ROUNDS_KEPT; returns how many."""
+    old = _rounds().finished().filter(finished_at__lt=timezone.now() - ROUNDS_KEPT)
+    return old.delete()[0]

@@ -174,6 +174,14 @@ class DeliveryRoundTests:
         delay = waiting.run_after - done.finished_at
         assert datetime.timedelta(seconds=14) < delay <= datetime.timedelta(seconds=15)
 
+        # An hour later, the next round deletes the finished one.
+        rounds.filter(pk=done.pk).update(finished_at=timezone.now() - datetime.timedelta(hours=2))
+        rounds.filter(pk=waiting.pk).update(run_after=timezone.now())
+        call_command("db_worker", batch=True, queue_name="*", interval=0, verbosity=0)
+        assert not rounds.filter(pk=done.pk).exists()
+        assert rounds.get(pk=waiting.pk).status == TaskResultStatus.SUCCESSFUL
+        assert rounds.filter(status=TaskResultStatus.READY).count() == 1
+
     def test_rounds_are_not_booked_on_a_backend_that_cannot_wait(self, settings):
         # The tests' immediate backend would run the next round at once, for ever.
         assert round_book() is False

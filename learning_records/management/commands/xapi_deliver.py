@@ -41,6 +41,11 @@ class Command(BaseCommand):
         )
         for failure in report.failures:
             self.stderr.write(f"Refused: {failure}")
+        if report.held_back:
+            self.stdout.write(
+                f"{len(report.held_back)} statement(s) the LRS failed on (5xx) even when sent "
+                "alone wait for a retry; the CMS shows the LRS's answer."
+            )
         if report.unavailable:
             waiting = OutboxStatement.objects.filter(state=OutboxState.PENDING).count()
             raise CommandError(
