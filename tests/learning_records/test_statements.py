@@ -115,6 +115,7 @@ class MyRecordTests:
         page = client.get("/learning-record/").content.decode()
         assert "Download all 16 statements" in page
         assert "Course xapi" in page and "Attested" in page
+        assert page.count("Waiting to be sent") == 16  # nothing delivered yet
         download = client.get("/learning-record/statements.jsonl")
         lines = [json.loads(line) for line in download.content.decode().splitlines()]
         assert [line["verb"]["display"]["en-US"] for line in lines][:2] == [
