@@ -33,10 +33,10 @@ def deliver_statements() -> dict:
 
 
 def round_book(*, delay: float = 0) -> bool:
-    """Book a delivery round `delay` seconds from now, unless one is already waiting. Only a
-    backend that can defer (the database one) runs rounds on its own."""
+    """Book a delivery round `delay` seconds from now, unless one is already waiting or no LRS
+    is configured. Only a backend that can defer (the database one) runs rounds on its own."""
     backend = deliver_statements.get_backend()
-    if not backend.supports_defer or round_waiting():
+    if LrsConfig.from_settings() is None or not backend.supports_defer or round_waiting():
         return False
     run_after = timezone.now() + datetime.timedelta(seconds=delay)
     deliver_statements.using(run_after=run_after).enqueue()

@@ -151,7 +151,7 @@ def database_tasks(settings):
 
 
 class DeliveryRoundTests:
-    def test_booking_is_idempotent(self, database_tasks):
+    def test_booking_is_idempotent(self, database_tasks, unreachable_lrs):
         assert round_book() is True
         assert round_book() is False
         rounds = DBTaskResult.objects.filter(task_path=deliver_statements.module_path)
@@ -182,6 +182,13 @@ class DeliveryRoundTests:
         assert rounds.get(pk=waiting.pk).status == TaskResultStatus.SUCCESSFUL
         assert rounds.filter(status=TaskResultStatus.READY).count() == 1
 
-    def test_rounds_are_not_booked_on_a_backend_that_cannot_wait(self, settings):
+    def test_no_rounds_without_an_lrs(self, database_tasks, settings):
+        settings.XAPI_LRS_ENDPOINT = ""
+        out = StringIO()
+        call_command("xapi_deliver", schedule=True, stdout=out)
+        assert "No LRS is configured" in out.getvalue()
+        assert not DBTaskResult.objects.filter(task_path=deliver_statements.module_path).exists()
+
+    def test_rounds_are_not_booked_on_a_backend_that_cannot_wait(self, unreachable_lrs):
         # The tests' immediate backend would run the next round at once, for ever.
         assert round_book() is False

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from learning_records.delivery import LrsNotConfigured, deliver
+from learning_records.lrs_client import LrsConfig
 from learning_records.models import OutboxState, OutboxStatement
 from learning_records.tasks import round_book
 
@@ -23,10 +24,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, schedule=False, **options):
         if schedule:
-            booked = round_book()
-            self.stdout.write(
-                "Delivery round booked." if booked else "A delivery round is already booked."
-            )
+            if LrsConfig.from_settings() is None:
+                self.stdout.write(
+                    "No LRS is configured (XAPI_LRS_ENDPOINT): no delivery round booked; "
+                    "statements wait in the outbox."
+                )
+            elif round_book():
+                self.stdout.write("Delivery round booked.")
+            else:
+                self.stdout.write("A delivery round is already booked.")
             return
         try:
             report = deliver(due_only=False)
