@@ -13,6 +13,7 @@ from courses import demo as courses_demo
 from credentials import demo as credentials_demo
 from learning_records.delivery import deliver
 from learning_records.models import OutboxState, OutboxStatement
+from learning_records.tasks import round_book
 from tests.cms import ok, url
 from tests.courses.test_load_curricula import copy_curriculum
 from tests.factories import staff_user
@@ -172,3 +173,13 @@ def test_the_demo_journey_arrives_in_the_lrs(small_demo_curriculum, lrs):
 
     stored = {statement["id"]: as_recorded(statement) for statement in lrs.statements()}
     assert stored == recorded
+
+
+def test_the_task_worker_delivers_in_its_rounds(settings, lrs, journey):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert round_book()
+
+    call_command("db_worker", batch=True, queue_name="*", interval=0, verbosity=0)
+
+    assert outbox_states() == {OutboxState.SENT}
+    assert len(lrs.statements()) == OutboxStatement.objects.count()
