@@ -160,6 +160,8 @@ class DeliveryRoundTests:
         call_command("xapi_deliver", schedule=True, stdout=out)
         assert "already booked" in out.getvalue()
 
+    # The worker commits as it goes (and closes a connection left inside a transaction).
+    @pytest.mark.django_db(transaction=True)
     def test_the_worker_runs_a_round_which_books_the_next(
         self, database_tasks, journey, unreachable_lrs, settings
     ):
