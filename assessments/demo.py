@@ -10,7 +10,8 @@ from accounts.demo import demo_account
 from accounts.roles import Role
 from assessments.models import Competency, PracticeLog
 from assessments.practice import practice_log_record
-from courses.models import Enrolment, ProgramPage
+from courses.models import ProgramPage
+from courses.services import program_enrol
 
 PEER_PROGRAM = "peer-support-specialist"
 PRACTISED = ["peer.role-and-boundaries", "sdm.decision-support"]
@@ -21,7 +22,7 @@ def load(*, stdout) -> None:
     if program is None:
         return
     learner, supervisor = demo_account(Role.LEARNER), demo_account(Role.SUPERVISOR)
-    Enrolment.objects.get_or_create(user=learner, program=program)
+    program_enrol(user=learner, program=program)  # as the Enrol button does: an event, a statement
     if not PracticeLog.objects.filter(learner=learner).exists():
         practice_log_record(
             learner=learner,

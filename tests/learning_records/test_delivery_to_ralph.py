@@ -9,6 +9,7 @@ from django.utils import timezone
 import pytest
 
 from accounts.roles import Role
+from assessments import demo as assessments_demo
 from courses import demo as courses_demo
 from credentials import demo as credentials_demo
 from learning_records.delivery import deliver
@@ -161,13 +162,18 @@ def small_demo_curriculum(settings, monkeypatch, tmp_path):
     settings.DEBUG = True
     monkeypatch.setattr(courses_demo, "CURRICULA", copy_curriculum(tmp_path))
     monkeypatch.setattr(credentials_demo, "DEMO_COURSE", "basics")
+    monkeypatch.setattr(assessments_demo, "PEER_PROGRAM", "peer-cert")
 
 
 def test_the_demo_journey_arrives_in_the_lrs(small_demo_curriculum, lrs):
     call_command("load_demo", stdout=StringIO())
     recorded = {str(row.pk): row.statement for row in OutboxStatement.objects.all()}
     verbs = set(OutboxStatement.objects.values_list("verb", flat=True))
-    assert {"registered", "completed", "passed", "earned"} <= verbs
+    assert {"registered", "launched", "completed", "passed", "earned"} <= verbs
+    enrolled_in = [
+        row.statement["object"]["id"] for row in OutboxStatement.objects.filter(verb="registered")
+    ]
+    assert any(iri.endswith("/peer-cert/") for iri in enrolled_in)  # the program, too
 
     call_command("xapi_deliver", stdout=StringIO())
 
