@@ -65,6 +65,7 @@ def lesson_view(*, user: User, lesson: LessonPage, course: Page) -> Enrolment:
     with `last_lesson` set to this lesson."""
     enrolment = _enrol(user=user, course_id=course.pk)
     progress, _ = _get_or_create(LessonProgress, user=user, lesson=lesson, course_id=course.pk)
+    progress.user, progress.lesson = user, lesson  # in hand: the launch statement reads them
     now = timezone.now()
     launched = (
         enrolment.last_lesson_id != lesson.pk or enrolment.last_activity_at < now - LAUNCH_GAP

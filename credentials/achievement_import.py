@@ -52,39 +52,34 @@ def program_criteria(spec: ProgramSpec) -> str:
 
 def curriculum_achievements_write(*, plan: CurriculumPlan, courses: dict, report) -> None:
     competencies = {c.code: c for c in Competency.objects.all()}
-    for spec in plan.courses:
+
+    def write(slug: str, fields: dict, competency_codes) -> None:
         achievement = upsert_from_files(
-            Achievement,
-            {"slug": f"course-{spec.slug}"},
-            {
-                "kind": AchievementKind.COURSE,
-                "course": courses[spec.slug],
-                "name": spec.title,
-                "description": spec.summary,
-                "criteria": course_criteria(spec),
-                "ce_hours": spec.ce_hours,
-            },
-            report,
-            f"achievement course-{spec.slug}",
+            Achievement, {"slug": slug}, fields, report, f"achievement {slug}"
         )
-        achievement.competencies.set([competencies[c] for c in spec.competencies])
+        achievement.competencies.set([competencies[code] for code in competency_codes])
+
+    for spec in plan.courses:
+        fields = {
+            "kind": AchievementKind.COURSE,
+            "course": courses[spec.slug],
+            "name": spec.title,
+            "description": spec.summary,
+            "criteria": course_criteria(spec),
+            "ce_hours": spec.ce_hours,
+        }
+        write(f"course-{spec.slug}", fields, spec.competencies)
     programs = {
         p.slug: p for p in ProgramPage.objects.filter(slug__in=[s.slug for s in plan.programs])
     }
     for spec in plan.programs:
-        achievement = upsert_from_files(
-            Achievement,
-            {"slug": f"program-{spec.slug}"},
-            {
-                "kind": AchievementKind.CERTIFICATION,
-                "program": programs[spec.slug],
-                "name": spec.credential_name,
-                "description": spec.summary,
-                "criteria": program_criteria(spec),
-                "validity_months": CERTIFICATION_VALID_MONTHS,
-                "renewal_ce_hours": spec.renewal_ce_hours_per_year or None,
-            },
-            report,
-            f"achievement program-{spec.slug}",
-        )
-        achievement.competencies.set([competencies[c] for c in spec.observed_competencies])
+        fields = {
+            "kind": AchievementKind.CERTIFICATION,
+            "program": programs[spec.slug],
+            "name": spec.credential_name,
+            "description": spec.summary,
+            "criteria": program_criteria(spec),
+            "validity_months": CERTIFICATION_VALID_MONTHS,
+            "renewal_ce_hours": spec.renewal_ce_hours_per_year or None,
+        }
+        write(f"program-{spec.slug}", fields, spec.observed_competencies)

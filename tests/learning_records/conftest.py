@@ -51,3 +51,9 @@ def journey(db):
     )
     practice_log_decide(log=log, supervisor=supervisor, attest=True)
     return learner
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks kept in the database, as in production, for tests that run the worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

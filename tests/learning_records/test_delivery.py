@@ -144,14 +144,9 @@ class CommandTests:
             call_command("xapi_requeue", "not-a-uuid")
 
 
-@pytest.fixture
-def database_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    assert default_task_backend.supports_defer
-
-
 class DeliveryRoundTests:
     def test_booking_is_idempotent(self, database_tasks, unreachable_lrs):
+        assert default_task_backend.supports_defer
         assert round_book() is True
         assert round_book() is False
         rounds = DBTaskResult.objects.filter(task_path=deliver_statements.module_path)

@@ -182,8 +182,7 @@ def test_the_demo_journey_arrives_in_the_lrs(small_demo_curriculum, lrs):
 
 
 @pytest.mark.django_db(transaction=True)  # the worker commits as it goes
-def test_the_task_worker_delivers_in_its_rounds(settings, lrs, journey):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+def test_the_task_worker_delivers_in_its_rounds(database_tasks, lrs, journey):
     assert round_book()
 
     call_command("db_worker", batch=True, queue_name="*", interval=0, verbosity=0)
