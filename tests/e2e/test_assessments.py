@@ -83,6 +83,13 @@ def sign_in_learner(page: Page) -> User:
     return user
 
 
+def start_attempt(page: Page) -> None:
+    """Start, and wait for the attempt page's load event: its autosave script is deferred, so a
+    choice made as soon as the questions show could come before the script listens for it."""
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Start", exact=True).click()
+
+
 def autosave_status(page: Page):
     return page.locator(".autosave-status")
 
@@ -154,7 +161,7 @@ class KnowledgeCheckJourneyTests:
         page.goto(bank.module.url)
         page.get_by_role("button", name="Take the knowledge check").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Knowledge check: Module 1")
-        page.get_by_role("button", name="Start", exact=True).click()
+        start_attempt(page)
         expect(page.get_by_text("Module knowledge check · attempt 1")).to_be_visible()
         expect(page.get_by_text("(choose all that apply)")).to_be_visible()
         answer(page, ONE_WRONG)
@@ -205,7 +212,7 @@ class ExamTests:
         page.goto(bank.course.url)
         page.get_by_role("button", name="Go to the exam").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Course exam: Course kc")
-        page.get_by_role("button", name="Start", exact=True).click()
+        start_attempt(page)
         expect(page.get_by_text("Course exam · attempt 1")).to_be_visible()
         assert_no_answer_key(page, bank)
         answer(page, ONE_WRONG)
@@ -238,7 +245,7 @@ class ExamTests:
         page.goto(bank.course.url)
         page.get_by_role("button", name="Go to the exam").click()
         expect(page.get_by_text("with a wait of 120 minutes between attempts")).to_be_visible()
-        page.get_by_role("button", name="Start", exact=True).click()
+        start_attempt(page)
         submit(page)  # nothing answered
         expect(page.get_by_role("heading", level=1)).to_have_text("Not passed yet: 0%")
 
@@ -270,7 +277,7 @@ class AssessmentAccessibilityTests:
         axe(page)
         assert_fits(page)
 
-        page.get_by_role("button", name="Start", exact=True).click()
+        start_attempt(page)
         expect(page.get_by_text("Module knowledge check · attempt 1")).to_be_visible()
         answer(page, ONE_WRONG)  # with the case, a checkbox question and the saved status
         axe(page)
@@ -291,7 +298,7 @@ class AnswerKeyTests:
     def test_attempt_page_and_autosave_response_hold_no_key(self, page, bank, check):
         sign_in_learner(page)
         page.goto(f"/assessments/{check.pk}/")
-        page.get_by_role("button", name="Start", exact=True).click()
+        start_attempt(page)
         expect(page.get_by_text("Module knowledge check · attempt 1")).to_be_visible()
         assert_no_answer_key(page, bank)
 
