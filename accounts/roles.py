@@ -61,6 +61,7 @@ _BANK_EDIT = [
     "assessments.change_competency",
     "assessments.change_assessment",
     "assessments.change_item",
+    "assessments.expose_item",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

@@ -16,7 +16,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from accounts.roles import Role
-from assessments.analysis import MIN_RESPONSES, item_analysis, option_label
+from assessments.analysis import MIN_RESPONSES, item_analysis, item_exposure, option_label
 from assessments.models import Item, ItemVersion
 
 ANALYSIS_ROLES = {Role.AUTHOR.value, Role.CLINICAL_REVIEWER.value, Role.ADMINISTRATOR.value}
@@ -79,6 +79,7 @@ class ItemInspectView(InspectView):
             "course", "module", "vignette", "current_version"
         ).prefetch_related(
             "competencies",
+            "objectives",
             Prefetch("versions", queryset=ItemVersion.objects.order_by("-number")),
         )
         return get_object_or_404(items, pk=unquote(str(self.pk)))
@@ -99,6 +100,8 @@ class ItemInspectView(InspectView):
         context["items_file"] = f"content/curricula/courses/{item.course.slug}/items.yaml"
         if self.request.user.has_perm("assessments.change_item"):
             context["item_edit_url"] = reverse("item_edit", args=[item.pk])
+        if self.request.user.has_perm("assessments.expose_item"):
+            context["item_status_url"] = reverse("item_status", args=[item.pk])
         context["min_responses"] = MIN_RESPONSES
         return context
 
@@ -209,4 +212,7 @@ class ItemAnalysisView(ReportView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["min_responses"] = MIN_RESPONSES
+        context["exposure"] = [
+            {"row": row, "url": item_inspect_url(row.item_id)} for row in item_exposure()
+        ]
         return context

@@ -25,7 +25,7 @@ from string import ascii_uppercase
 
 from django.db.models import Count, Q
 
-from assessments.models import ItemVersion, Response
+from assessments.models import Item, ItemVersion, Response
 
 # Item versions with fewer graded responses are not reported: their statistics are noise.
 MIN_RESPONSES = 30
@@ -300,4 +300,65 @@ def item_analysis(
         )
         for version in versions
         if by_version.get(version.pk)
+    ]
+
+
+# == Exposure ==
+
+
+@dataclass(frozen=True)
+class ItemExposure:
+    """How widely an item has been seen, and how often its key was shown with it."""
+
+    item_id: int
+    item_code: str
+    course_title: str
+    pool: str
+    drawn: int  # graded attempts that asked it
+    learners: int
+    keys_shown: int  # of those attempts, how many showed the key afterwards
+    exposed_at: object
+    retired: bool
+
+
+# A graded attempt shows its key: a knowledge check with full feedback, or a passed attempt whose
+# policy shows rationales once passed (an exam's key is never shown on a failed attempt).
+KEY_SHOWN = Q(attempt__assessment__kind="knowledge_check", attempt__assessment__feedback="full") | (
+    Q(attempt__passed=True) & ~Q(attempt__assessment__feedback="score_only")
+)
+
+
+def item_exposure(*, item_ids: Iterable[int] | None = None) -> list[ItemExposure]:
+    """Every item some graded attempt has asked, exam items first. Two queries."""
+    graded = Response.objects.filter(correct__isnull=False)
+    if item_ids is not None:
+        graded = graded.filter(item_version__item_id__in=list(item_ids))
+    counts = {
+        row["item_version__item_id"]: row
+        for row in graded.order_by()
+        .values("item_version__item_id")
+        .annotate(
+            drawn=Count("attempt", distinct=True),
+            learners=Count("attempt__user", distinct=True),
+            keys_shown=Count("attempt", distinct=True, filter=KEY_SHOWN),
+        )
+    }
+    items = (
+        Item.objects.filter(pk__in=counts)
+        .select_related("course")
+        .order_by("-pool", "course__path", "sort_order")
+    )
+    return [
+        ItemExposure(
+            item_id=item.pk,
+            item_code=item.code,
+            course_title=item.course.title,
+            pool=item.get_pool_display().split(" (")[0],
+            drawn=counts[item.pk]["drawn"],
+            learners=counts[item.pk]["learners"],
+            keys_shown=counts[item.pk]["keys_shown"],
+            exposed_at=item.exposed_at,
+            retired=item.retired,
+        )
+        for item in items
     ]

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 
-from assessments.item_versions import item_wording_write, option_id
+from django.utils import timezone
+
+from assessments.item_versions import item_wording_write, option_stored
 from assessments.models import (
     Assessment,
     AssessmentKind,
@@ -20,13 +22,15 @@ from assessments.models import (
     CourseCompetency,
     FeedbackPolicy,
     Item,
+    ItemPool,
     ProgramCompetency,
+    Response,
     Vignette,
 )
 from courses.curriculum.competencies import Framework
 from courses.curriculum.items import ItemSpec, QuestionBank
 from courses.curriculum.plan import CourseSpec, CurriculumPlan
-from courses.models import CoursePage, ModulePage, ProgramPage
+from courses.models import CoursePage, LessonObjective, ModulePage, ProgramPage
 
 
 def curriculum_assessments_write(*, plan: CurriculumPlan, courses: dict, report) -> None:
@@ -135,7 +139,9 @@ def item_digest(spec: ItemSpec, vignette: dict | None) -> str:
         "competencies": spec.competencies,
         "module": spec.module,
         "vignette": spec.vignette,
-        "options": [(o.text, o.correct, o.rationale) for o in spec.options],
+        "options": [(o.text, o.correct, o.rationale, o.fixed) for o in spec.options],
+        "pool": spec.pool,
+        "objectives": spec.objectives,
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -146,6 +152,7 @@ class BankWriter:
         self.competencies = competencies
         self.report = report
         self.modules = {m.slug: m for m in ModulePage.objects.child_of(course)}
+        self.objectives = {o.code: o for o in LessonObjective.objects.filter(course=course)}
 
     def write(self) -> None:
         bank: QuestionBank = self.bank
@@ -175,17 +182,12 @@ class BankWriter:
         digest = item_digest(spec, self.bank.vignettes.get(spec.vignette))
         if item is not None and item.source_digest == digest and item.sort_order == order:
             return
-        options = [
-            {
-                "id": option_id(spec.id, o.text),
-                "text": o.text,
-                "correct": o.correct,
-                "rationale": o.rationale,
-            }
-            for o in spec.options
-        ]
+        options = [option_stored(spec.id, o) for o in spec.options]
         created = item is None
+        if item is not None and item.pool != spec.pool == ItemPool.SUMMATIVE:
+            self._expose_if_shown(item)
         item = item or Item(code=spec.id)
+        item.pool = spec.pool
         item.course = self.course
         item.module = self.modules.get(spec.module) if spec.module else None
         item.vignette = vignettes.get(spec.vignette) if spec.vignette else None
@@ -196,6 +198,7 @@ class BankWriter:
         item.source_digest = digest
         item.save()
         item.competencies.set([self.competencies[code] for code in spec.competencies])
+        item.objectives.set([self.objectives[code] for code in spec.objectives])
         case = self.bank.vignettes.get(spec.vignette) if spec.vignette else None
         shown = {
             "stem": spec.stem,
@@ -206,6 +209,17 @@ class BankWriter:
         item_wording_write(item, shown)
         (self.report.created if created else self.report.updated).append(f"item {spec.id}")
 
+    def _expose_if_shown(self, item: Item) -> None:
+        """An item moving into the exam pool whose key a knowledge check has already shown is
+        exposed from the start: it stays in the bank but is never drawn for an exam."""
+        shown = Response.objects.filter(
+            item_version__item=item, attempt__assessment__kind=AssessmentKind.KNOWLEDGE_CHECK
+        ).exists()
+        if shown and item.exposed_at is None:
+            item.exposed_at = timezone.now()
+            item.exposed_note = "Moved to the exam pool after a knowledge check showed its key."
+            self.report.updated.append(f"item {item.code} (exposed: its key was shown)")
+
     def _assessments(self) -> None:
         rules = self.bank.exam
         upsert_from_files(
@@ -214,7 +228,7 @@ class BankWriter:
             {
                 "title": f"Course exam: {self.course.title}",
                 "passing_score": rules["passing_score"],
-                "items_per_competency": rules["items_per_competency"],
+                "form_length": rules["form_length"],
                 "max_attempts": rules["max_attempts"],
                 "cooldown_minutes": rules["cooldown_minutes"],
                 "time_limit_minutes": rules["time_limit_minutes"],
@@ -224,7 +238,8 @@ class BankWriter:
             self.report,
             f"exam of {self.course.slug}",
         )
-        for slug in sorted({item.module for item in self.bank.items if item.module}):
+        formative = {item.module for item in self.bank.items if item.pool == ItemPool.FORMATIVE}
+        for slug in sorted(formative):
             module = self.modules[slug]
             upsert_from_files(
                 Assessment,
@@ -234,12 +249,12 @@ class BankWriter:
                     "course": self.course,
                     "title": f"Knowledge check: {module.title}",
                     "passing_score": 80,
-                    "items_per_competency": None,
+                    "form_length": None,
                     "max_attempts": None,
                     "cooldown_minutes": 0,
                     "time_limit_minutes": None,
                     "feedback": FeedbackPolicy.FULL,
-                    "shuffle_options": False,
+                    "shuffle_options": True,
                 },
                 self.report,
                 f"knowledge check of {self.course.slug}/{slug}",

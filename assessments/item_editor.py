@@ -9,26 +9,49 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from assessments.item_status import item_status_change
 from assessments.item_versions import ItemRefused, item_revise
-from assessments.models import Competency, Difficulty, Item, ItemKind, Response
+from assessments.models import Competency, Difficulty, Item, ItemKind, ItemPool, Response
+from courses.models import LessonObjective, ModulePage
 
 
 class ItemWordingForm(forms.Form):
+    pool = forms.ChoiceField(
+        choices=ItemPool.choices,
+        help_text="Formative items are asked in their module's knowledge check, whose result "
+        "shows the key; summative items only in the course exam.",
+    )
+    module = forms.ChoiceField(
+        required=False, help_text="Formative items: the module whose knowledge check asks it."
+    )
     stem = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
     difficulty = forms.ChoiceField(choices=Difficulty.choices)
     competencies = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         help_text="What the item gives evidence of: at least one.",
     )
+    objectives = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The lesson objectives it assesses: at least one for a summative item.",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, item: Item, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competencies"].choices = [
             (c.code, f"{c.code}: {c.name}") for c in Competency.objects.filter(retired=False)
+        ]
+        self.fields["module"].choices = [("", "None (summative)")] + [
+            (m.slug, m.title) for m in ModulePage.objects.child_of(item.course)
+        ]
+        self.fields["objectives"].choices = [
+            (o.code, f"{o.code}: {o.text}")
+            for o in LessonObjective.objects.filter(course=item.course)
         ]
 
 
@@ -38,6 +61,11 @@ class OptionForm(forms.Form):
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Shown after grading: why this option is right or wrong.",
+    )
+    fixed = forms.BooleanField(
+        required=False,
+        label="Keep in place",
+        help_text="Not shuffled, e.g. 'None of the above' stays last.",
     )
 
 
@@ -55,7 +83,7 @@ class ItemWordingEditView(WagtailAdminTemplateMixin, FormView):
         if not request.user.has_perm("assessments.change_item"):
             raise PermissionDenied
         self.item = get_object_or_404(
-            Item.objects.select_related("current_version", "vignette", "course"), pk=pk
+            Item.objects.select_related("current_version", "vignette", "course", "module"), pk=pk
         )
         return super().dispatch(request, pk)
 
@@ -75,12 +103,18 @@ class ItemWordingEditView(WagtailAdminTemplateMixin, FormView):
     def inspect_url(self) -> str:
         return reverse(Item.snippet_viewset.get_url_name("inspect"), args=[self.item.pk])
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "item": self.item}
+
     def get_initial(self):
         version = self.item.current_version
         return {
+            "pool": self.item.pool,
+            "module": self.item.module.slug if self.item.module else "",
             "stem": version.stem if version else "",
             "difficulty": self.item.difficulty,
             "competencies": [c.code for c in self.item.competencies.all()],
+            "objectives": [o.code for o in self.item.objectives.all()],
         }
 
     def options_formset(self):
@@ -88,7 +122,12 @@ class ItemWordingEditView(WagtailAdminTemplateMixin, FormView):
             return OptionFormSet(self.request.POST, prefix="options")
         version = self.item.current_version
         initial = [
-            {"text": o["text"], "correct": o["correct"], "rationale": o["rationale"]}
+            {
+                "text": o["text"],
+                "correct": o["correct"],
+                "rationale": o["rationale"],
+                "fixed": o.get("fixed", False),
+            }
             for o in (version.options if version else [])
         ]
         return OptionFormSet(initial=initial, prefix="options")
@@ -121,6 +160,9 @@ class ItemWordingEditView(WagtailAdminTemplateMixin, FormView):
                     difficulty=form.cleaned_data["difficulty"],
                     competency_codes=form.cleaned_data["competencies"],
                     options=kept,
+                    pool=form.cleaned_data["pool"],
+                    module_slug=form.cleaned_data["module"],
+                    objective_codes=form.cleaned_data["objectives"],
                 )
             except ItemRefused as refused:
                 for message in refused.messages:
@@ -133,3 +175,29 @@ class ItemWordingEditView(WagtailAdminTemplateMixin, FormView):
         response = self.render_to_response(self.get_context_data(form=form, options=options))
         response.status_code = 400
         return response
+
+
+@require_POST
+def item_status_view(request, pk):
+    """Retire or restore an item, or mark it exposed (with a note) or no longer exposed."""
+    item = get_object_or_404(Item, pk=pk)
+    inspect_url = reverse(Item.snippet_viewset.get_url_name("inspect"), args=[item.pk])
+    action = request.POST.get("action", "")
+    try:
+        item_status_change(
+            item=item, editor=request.user, action=action, note=request.POST.get("note", "")
+        )
+    except ItemRefused as refused:
+        if not request.user.has_perm("assessments.expose_item"):
+            raise PermissionDenied from refused
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        done = {
+            "expose": "marked exposed: no exam draws it any more",
+            "unexpose": "no longer marked exposed",
+            "retire": "retired: nothing draws it any more",
+            "restore": "back in use",
+        }
+        messages.success(request, f"Item {item.code} {done[action]}.")
+    return redirect(inspect_url)

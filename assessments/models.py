@@ -125,8 +125,18 @@ class Difficulty(models.TextChoices):
     HARD = "hard", "Hard"
 
 
+class ItemPool(models.TextChoices):
+    FORMATIVE = "formative", "Formative (knowledge checks: key shown after grading)"
+    SUMMATIVE = "summative", "Summative (course exam only: key shown only once passed)"
+
+
 class Item(models.Model):
+    """A question. Its pool decides where it is drawn: a formative item only in its module's
+    knowledge check, a summative item only in its course's exam, so no key a knowledge check
+    shows ever answers an exam question."""
+
     code = models.SlugField(max_length=120, unique=True)
+    pool = models.CharField(max_length=12, choices=ItemPool.choices, default=ItemPool.FORMATIVE)
     course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
     module = models.ForeignKey(
         ModulePage,
@@ -142,6 +152,7 @@ class Item(models.Model):
     kind = models.CharField(max_length=20, choices=ItemKind.choices)
     difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
     competencies = models.ManyToManyField(Competency, related_name="items")
+    objectives = models.ManyToManyField("courses.LessonObjective", blank=True, related_name="items")
     current_version = models.ForeignKey(
         "ItemVersion", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -149,10 +160,18 @@ class Item(models.Model):
     retired = models.BooleanField(
         default=False, help_text="No longer in the question bank: never drawn again."
     )
+    exposed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its key became known outside the exam (shared, leaked, published): an "
+        "exposed summative item is no longer drawn.",
+    )
+    exposed_note = models.CharField(max_length=300, blank=True)
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["course_id", "sort_order"]
+        permissions = [("expose_item", "Can retire an item or mark it exposed")]
 
     def __str__(self) -> str:
         return self.code
@@ -186,6 +205,11 @@ class ItemVersion(models.Model):
     def correct_ids(self) -> frozenset[str]:
         return frozenset(option["id"] for option in self.options if option["correct"])
 
+    @property
+    def fixed_ids(self) -> frozenset[str]:
+        """Options that keep their place when the others are shuffled."""
+        return frozenset(option["id"] for option in self.options if option.get("fixed"))
+
 
 class AssessmentKind(models.TextChoices):
     KNOWLEDGE_CHECK = "knowledge_check", "Module knowledge check"
@@ -213,10 +237,11 @@ class Assessment(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="Percent of items answered correctly.",
     )
-    items_per_competency = models.PositiveSmallIntegerField(
+    form_length = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Exams: items drawn at random per competency. Empty: every item.",
+        help_text="Exams: summative items drawn for each attempt, unseen ones first. Knowledge "
+        "checks: empty (every formative item of the module).",
     )
     max_attempts = models.PositiveSmallIntegerField(null=True, blank=True)
     cooldown_minutes = models.PositiveIntegerField(default=0)
@@ -224,7 +249,10 @@ class Assessment(models.Model):
     feedback = models.CharField(
         max_length=30, choices=FeedbackPolicy.choices, default=FeedbackPolicy.FULL
     )
-    shuffle_options = models.BooleanField(default=False)
+    shuffle_options = models.BooleanField(
+        default=True,
+        help_text="Shuffle each attempt's options (true/false and fixed options keep their place).",
+    )
     # The rules as last loaded from the files: a CMS edit stands until the files change them.
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -292,6 +320,14 @@ class Attempt(models.Model):
     @property
     def version_ids(self) -> list[int]:
         return [entry["version"] for entry in self.drawn]
+
+    @property
+    def seconds_on_task(self) -> int | None:
+        """From start to submission (to the deadline, when time ran out): evidence kept with
+        the attempt, beside its form (`drawn`) and its result."""
+        if self.submitted_at is None:
+            return None
+        return int((self.submitted_at - self.started_at).total_seconds())
 
 
 class Response(models.Model):

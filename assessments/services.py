@@ -25,10 +25,13 @@ from assessments.models import (
     FeedbackPolicy,
     Item,
     ItemKind,
+    ItemPool,
     ItemVersion,
     Response,
 )
 from courses import services as course_services
+
+DEFAULT_FORM_LENGTH = 8
 
 
 class AssessmentRefused(Exception):
@@ -77,34 +80,82 @@ def assessment_availability(*, user: User, assessment: Assessment, now=None) -> 
     return Availability(True, "", None, len(attempts))
 
 
-def draw_items(*, assessment: Assessment, rng: random.Random) -> list[dict]:
-    """The items of an attempt, frozen: [{"version": id, "options": [option ids in order]}]."""
+def draw_items(*, assessment: Assessment, rng: random.Random, user: User | None = None) -> list:
+    """The items of an attempt, frozen: [{"version": id, "options": [option ids in order]}].
+
+    A knowledge check asks every formative item of its module. An exam draws `form_length`
+    summative items that are neither retired nor exposed, spread over the lesson objectives,
+    and prefers items this learner has not been shown before, so a retake is a new form.
+    Options are shuffled per attempt; true/false and fixed options keep their place.
+    """
     items = Item.objects.filter(
         course_id=assessment.course_id, retired=False, current_version__isnull=False
     ).select_related("current_version")
-    if not assessment.is_exam:
-        items = items.filter(module_id=assessment.module_id)
-    items = list(items.prefetch_related("competencies"))
-    if assessment.is_exam and assessment.items_per_competency:
-        by_competency: dict[str, list[Item]] = {}
-        for item in items:
-            for competency in item.competencies.all():
-                by_competency.setdefault(competency.code, []).append(item)
-        chosen: dict[int, Item] = {}
-        for code in sorted(by_competency):
-            candidates = [i for i in by_competency[code] if i.pk not in chosen]
-            for item in rng.sample(
-                candidates, min(assessment.items_per_competency, len(candidates))
-            ):
-                chosen[item.pk] = item
-        items = sorted(chosen.values(), key=lambda i: i.sort_order)
+    if assessment.is_exam:
+        items = items.filter(pool=ItemPool.SUMMATIVE, exposed_at__isnull=True)
+        items = _exam_form(
+            list(items.prefetch_related("objectives")),
+            length=assessment.form_length or DEFAULT_FORM_LENGTH,
+            seen=_versions_seen(user, assessment) if user else set(),
+            rng=rng,
+        )
+    else:
+        items = list(items.filter(pool=ItemPool.FORMATIVE, module_id=assessment.module_id))
     drawn = []
     for item in items:
-        option_ids = [option["id"] for option in item.current_version.options]
+        version = item.current_version
+        option_ids = [option["id"] for option in version.options]
         if assessment.shuffle_options and item.kind != ItemKind.TRUE_FALSE:
-            rng.shuffle(option_ids)
-        drawn.append({"version": item.current_version_id, "options": option_ids})
+            option_ids = shuffled_options(option_ids, fixed=version.fixed_ids, rng=rng)
+        drawn.append({"version": version.pk, "options": option_ids})
     return drawn
+
+
+def _versions_seen(user: User, assessment: Assessment) -> set[int]:
+    seen = set()
+    for drawn in Attempt.objects.filter(user=user, assessment=assessment).values_list(
+        "drawn", flat=True
+    ):
+        seen.update(entry["version"] for entry in drawn)
+    return seen
+
+
+def _exam_form(items: list[Item], *, length: int, seen: set[int], rng) -> list[Item]:
+    """Unseen items first; within each group, round-robin over objectives so a form samples
+    the course broadly rather than one lesson. Items whose any version was seen count as seen."""
+    seen_items = (
+        set(ItemVersion.objects.filter(pk__in=seen).values_list("item_id", flat=True))
+        if seen
+        else set()
+    )
+    chosen: list[Item] = []
+    for group in (
+        [i for i in items if i.pk not in seen_items],
+        [i for i in items if i.pk in seen_items],
+    ):
+        rng.shuffle(group)
+        by_objective: dict[int | None, list[Item]] = {}
+        for item in group:
+            objectives = [o.pk for o in item.objectives.all()] or [None]
+            by_objective.setdefault(rng.choice(objectives), []).append(item)
+        queues = list(by_objective.values())
+        rng.shuffle(queues)
+        while queues and len(chosen) < length:
+            for queue in list(queues):
+                if len(chosen) == length:
+                    break
+                chosen.append(queue.pop())
+                if not queue:
+                    queues.remove(queue)
+    return sorted(chosen, key=lambda i: rng.random())
+
+
+def shuffled_options(option_ids: list[str], *, fixed: frozenset[str], rng) -> list[str]:
+    """A random order in which every fixed option keeps its index."""
+    movable = [o for o in option_ids if o not in fixed]
+    rng.shuffle(movable)
+    order = iter(movable)
+    return [o if o in fixed else next(order) for o in option_ids]
 
 
 @transaction.atomic
@@ -123,7 +174,7 @@ def attempt_start(*, user: User, assessment: Assessment, now=None, rng=None) -> 
     availability = assessment_availability(user=user, assessment=assessment, now=now)
     if not availability.can_start:
         raise AssessmentRefused(availability.reason)
-    drawn = draw_items(assessment=assessment, rng=rng or random.SystemRandom())
+    drawn = draw_items(assessment=assessment, rng=rng or random.SystemRandom(), user=user)
     if not drawn:
         raise AssessmentRefused("This assessment has no questions yet.")
     deadline = (
@@ -277,14 +328,19 @@ def _evidence_record(attempt: Attempt, results) -> None:
 
 
 def feedback_shown(*, attempt: Attempt, passed_before: bool = False) -> bool:
-    """Whether answers and rationales may be shown for a graded attempt."""
+    """Whether answers and rationales may be shown for a graded attempt. An exam's (summative)
+    key is shown only once the exam is passed, whatever its policy says, and only if the policy
+    allows it then: a failed attempt never learns the key to the items it may meet again."""
     if attempt.status != AttemptStatus.SUBMITTED:
         return False  # the key never leaves the server before grading
+    passed = bool(attempt.passed or passed_before)
     policy = attempt.assessment.feedback
+    if attempt.assessment.is_exam:
+        return passed and policy != FeedbackPolicy.SCORE_ONLY
     if policy == FeedbackPolicy.FULL:
         return True
     if policy == FeedbackPolicy.SCORE_THEN_FULL_ON_PASS:
-        return bool(attempt.passed or passed_before)
+        return passed
     return False
 
 

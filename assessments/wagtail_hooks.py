@@ -29,8 +29,15 @@ from assessments.admin_views import (
     ItemInspectView,
     can_see_item_analysis,
 )
-from assessments.item_editor import ItemWordingEditView
-from assessments.models import Assessment, Competency, CompetencyDomain, Item, Vignette
+from assessments.item_editor import ItemWordingEditView, item_status_view
+from assessments.models import (
+    Assessment,
+    Competency,
+    CompetencyDomain,
+    FeedbackPolicy,
+    Item,
+    Vignette,
+)
 
 
 class FromFilesPermissionPolicy(ModelPermissionPolicy):
@@ -136,11 +143,24 @@ class VignetteViewSet(FromFilesViewSet):
 class AssessmentRulesForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
-        if not self.instance.is_exam and cleaned.get("items_per_competency"):
+        if not self.instance.is_exam and cleaned.get("form_length"):
             self.add_error(
-                "items_per_competency",
+                "form_length",
                 forms.ValidationError(
-                    "A knowledge check asks every item of its module; leave this empty."
+                    "A knowledge check asks every formative item of its module; leave this empty."
+                ),
+            )
+        if self.instance.is_exam and not cleaned.get("form_length"):
+            self.add_error(
+                "form_length",
+                forms.ValidationError("An exam draws a fixed number of summative items."),
+            )
+        if self.instance.is_exam and cleaned.get("feedback") == FeedbackPolicy.FULL:
+            self.add_error(
+                "feedback",
+                forms.ValidationError(
+                    "An exam's key and rationales are shown only once it is passed: choose "
+                    "'Score only, rationales once passed' or 'Score only'."
                 ),
             )
         return cleaned
@@ -176,7 +196,7 @@ class AssessmentViewSet(FromFilesViewSet):
             MultiFieldPanel(
                 [
                     FieldPanel("passing_score"),
-                    FieldPanel("items_per_competency"),
+                    FieldPanel("form_length"),
                     FieldPanel("max_attempts"),
                     FieldPanel("cooldown_minutes"),
                     FieldPanel("time_limit_minutes"),
@@ -202,24 +222,30 @@ class ItemViewSet(FromFilesViewSet):
     list_display = [
         "code",
         "course",
+        "pool",
         "kind",
         "difficulty",
         "current_version__number",
         BooleanColumn("retired", label="Retired"),
+        "exposed_at",
     ]
-    list_filter = ["kind", "difficulty", "retired"]
+    list_filter = ["pool", "kind", "difficulty", "retired"]
     search_fields = ["code", "current_version__stem"]
     index_view_class = ItemIndexView
     inspect_view_class = ItemInspectView
     inspect_view_fields = [
         "code",
         "course",
+        "pool",
         "module",
         "vignette",
         "kind",
         "difficulty",
         "competencies",
+        "objectives",
         "retired",
+        "exposed_at",
+        "exposed_note",
     ]
     inspect_template_name = "assessments/cms/item_inspect.html"
     index_template_name = "assessments/cms/item_index.html"
@@ -249,6 +275,7 @@ register_snippet(AssessmentsGroup)
 def register_assessments_admin_urls():
     return [
         path("assessments/items/<int:pk>/edit/", ItemWordingEditView.as_view(), name="item_edit"),
+        path("assessments/items/<int:pk>/status/", item_status_view, name="item_status"),
         path("reports/item-analysis/", ItemAnalysisView.as_view(), name="item_analysis"),
         path(
             "reports/item-analysis/results/",

@@ -189,6 +189,10 @@ WAGTAILIMAGES_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "svg"]
 WAGTAIL_FINISH_WORKFLOW_ACTION = "courses.review_finish.publish_approved"
 # How long a clinical review of medication content stays current.
 CLINICAL_REVIEW_INTERVAL_MONTHS = env.int("CLINICAL_REVIEW_INTERVAL_MONTHS", default=12)
+# "Mark as complete" needs this share of a lesson's estimated time spent on it (0 to 1).
+LESSON_MIN_TIME_SHARE = env.float("LESSON_MIN_TIME_SHARE", default=0.5)
+if not 0 <= LESSON_MIN_TIME_SHARE <= 1:
+    raise ImproperlyConfigured("LESSON_MIN_TIME_SHARE must be between 0 and 1")
 
 # --- Static and media ------------------------------------------------------------------------
 

@@ -235,7 +235,9 @@ class CoursePage(ClinicalReviewGate, Page, FileSourced):
     )
     audiences = ParentalManyToManyField(Audience, related_name="courses")
     topics = ParentalManyToManyField(Topic, related_name="courses")
-    estimated_minutes = models.PositiveIntegerField()
+    estimated_minutes = models.PositiveIntegerField(
+        help_text="Computed from the lessons' words and media and the assessments' length."
+    )
     ce_hours = models.DecimalField("CE hours offered", **HOURS)
     exam_required = models.BooleanField(
         default=True,
@@ -252,7 +254,7 @@ class CoursePage(ClinicalReviewGate, Page, FileSourced):
         FieldPanel("objectives"),
         FieldPanel("audiences"),
         FieldPanel("topics"),
-        FieldPanel("estimated_minutes"),
+        FieldPanel("estimated_minutes", read_only=True),
         FieldPanel("ce_hours"),
         FieldPanel("exam_required"),
         FieldPanel("prerequisites"),
@@ -319,7 +321,11 @@ class ModulePage(ClinicalReviewGate, Page, FileSourced):
 
 class LessonPage(ClinicalReviewGate, Page, FileSourced):
     summary = models.TextField(blank=True)
-    estimated_minutes = models.PositiveIntegerField(default=10)
+    estimated_minutes = models.PositiveIntegerField(
+        default=10,
+        help_text="Computed from the lesson's words (200 a minute) and media when its file is "
+        "loaded. 'Mark as complete' needs a share of it spent on the lesson.",
+    )
     body = StreamField(LessonStreamBlock())
     clinically_reviewed_on = models.DateField(null=True, blank=True, editable=False)
     clinical_reviewer = models.CharField(max_length=200, blank=True, editable=False)
@@ -327,7 +333,7 @@ class LessonPage(ClinicalReviewGate, Page, FileSourced):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
-        FieldPanel("estimated_minutes"),
+        FieldPanel("estimated_minutes", read_only=True),
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
@@ -441,6 +447,40 @@ class LessonProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} / {self.lesson_id}"
+
+
+class StudyClock(models.Model):
+    """Up to when a person's time on lessons has been credited. Time is credited once: however
+    many lessons are open at once, the seconds credited across all of them never exceed the
+    time that really passed (courses.services.lesson_time_add)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    credited_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} credited until {self.credited_until}"
+
+
+class LessonObjective(models.Model):
+    """A lesson's learning objective, with the id its file gives it: exam items say which
+    objectives they assess, so a course can show that every objective is assessed."""
+
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    code = models.SlugField(max_length=120)
+    text = models.CharField(max_length=400)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["course_id", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "code"], name="courses_objective_code_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text}"
 
 
 class ModuleCompletion(models.Model):

@@ -8,8 +8,10 @@ transaction join it without a savepoint: a lesson visit is on every lesson page'
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,6 +27,7 @@ from courses.models import (
     ModuleCompletion,
     ModulePage,
     ProgramPage,
+    StudyClock,
 )
 
 # A single beacon may not claim more time than this; it guards against clocks and tampering.
@@ -77,19 +80,50 @@ def lesson_view(*, user: User, lesson: LessonPage, course: Page) -> Enrolment:
     return enrolment
 
 
+class CompletionRefused(Exception):
+    """A completion the rules do not allow yet; `str()` says what is left to do."""
+
+
 @transaction.atomic
-def lesson_time_add(*, user: User, lesson: LessonPage, seconds: int) -> int:
-    """Add time the browser reports the lesson was on screen; returns the new total."""
+def lesson_time_add(*, user: User, lesson: LessonPage, seconds: int, now=None) -> int:
+    """Credit time the browser reports the lesson was on screen; returns the lesson's total.
+
+    The browser's figure is a claim: the server credits at most the time that really passed
+    since this person's time was last credited (or since they opened the lesson), so neither a
+    forged beacon nor many lessons open at once can add up to more than the clock allows."""
     if seconds < 1:
         raise ValueError("seconds must be a positive whole number")
-    seconds = min(seconds, MAX_SECONDS_PER_REPORT)
+    now = now or timezone.now()
     progress = LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
     if progress is None:
         raise LookupError("open the lesson before reporting time on it")
-    progress.seconds_on_page += seconds
+    clock = StudyClock.objects.select_for_update().filter(user=user).first()
+    since = progress.first_viewed_at
+    if clock is not None and clock.credited_until > since:
+        since = clock.credited_until
+    elapsed = max(0, int((now - since).total_seconds()))
+    credited = min(seconds, MAX_SECONDS_PER_REPORT, elapsed)
+    if credited == 0:
+        return progress.seconds_on_page
+    StudyClock.objects.update_or_create(user=user, defaults={"credited_until": now})
+    progress.seconds_on_page += credited
     progress.save(update_fields=["seconds_on_page"])
-    events.lesson_experienced.send(sender=LessonProgress, progress=progress, seconds=seconds)
+    events.lesson_experienced.send(sender=LessonProgress, progress=progress, seconds=credited)
     return progress.seconds_on_page
+
+
+def seconds_required(lesson: LessonPage) -> int:
+    """Time on the lesson before it may be marked complete: a share of its estimated time."""
+    return math.ceil(lesson.estimated_minutes * 60 * settings.LESSON_MIN_TIME_SHARE)
+
+
+def _time_left_message(seconds_left: int) -> str:
+    minutes = math.ceil(seconds_left / 60)
+    left = "about a minute" if minutes <= 1 else f"about {minutes} more minutes"
+    return (
+        f"Spend {left} on this lesson before marking it complete: it is credited as time you "
+        "have had it open and visible."
+    )
 
 
 # What a module asks beyond its lessons. Apps above courses register a check here (assessments:
@@ -114,6 +148,9 @@ def lesson_complete(*, user: User, lesson: LessonPage, course: CoursePage) -> Le
     progress = LessonProgress.objects.select_for_update().get(user=user, lesson=lesson)
     if progress.completed_at is not None:
         return progress
+    left = seconds_required(lesson) - progress.seconds_on_page
+    if left > 0:
+        raise CompletionRefused(_time_left_message(left))
     progress.completed_at = timezone.now()
     progress.save(update_fields=["completed_at"])
     events.lesson_completed.send(sender=LessonProgress, progress=progress)

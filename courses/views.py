@@ -1,5 +1,7 @@
 """Learner actions outside the page tree: completing lessons, time on page, the dashboard."""
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -26,7 +28,17 @@ def lesson_complete(request, lesson_id: int):
     if missing:
         messages.error(request, "Complete the prerequisite courses first.")
         return redirect(lesson.url)
-    services.lesson_complete(user=request.user, lesson=lesson, course=course)
+    seconds = request.POST.get("seconds", "")
+    if seconds.isdigit() and len(seconds) <= 7 and int(seconds) > 0:
+        # Time on screen the page had not reported yet; credited under the same clock rule.
+        # A lesson never opened has no time to credit: the completion below refuses it.
+        with contextlib.suppress(LookupError):
+            services.lesson_time_add(user=request.user, lesson=lesson, seconds=int(seconds))
+    try:
+        services.lesson_complete(user=request.user, lesson=lesson, course=course)
+    except services.CompletionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(lesson.url)
     state = progress.courses_progress(user=request.user, courses=[course])[course.pk]
     following = state.next_lesson
     if following is None:

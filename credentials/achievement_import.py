@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+
 from assessments.bank_import import upsert_from_files
 from assessments.models import Competency
 from courses.curriculum.plan import CourseSpec, CurriculumPlan, ProgramSpec
@@ -20,13 +22,23 @@ def _hours(value: Decimal) -> str:
 
 
 def course_criteria(spec: CourseSpec) -> str:
+    """What the credential certifies, in words that stay true: the rules it was earned under."""
     exam = spec.exam_required and spec.bank is not None
-    return (
-        f"Completed every module of the course “{spec.title}”"
-        + (", including each module's knowledge check," if spec.bank is not None else "")
-        + (" and passed the course exam" if exam else "")
-        + f". {_hours(spec.ce_hours)} CE hours."
-    )
+    share = round(settings.LESSON_MIN_TIME_SHARE * 100)
+    text = f"Completed every lesson of the course “{spec.title}”"
+    if share:
+        text += f", each after spending at least {share}% of its estimated reading time on it"
+    if spec.bank is not None:
+        text += ", and each module's knowledge check"
+    if exam:
+        rules = spec.bank.exam
+        summative = sum(1 for item in spec.bank.items if item.pool == "summative")
+        text += (
+            f"; passed the course exam ({rules['form_length']} questions drawn at random from "
+            f"{summative} that assess every lesson objective, pass mark "
+            f"{rules['passing_score']}%)"
+        )
+    return text + f". {_hours(spec.ce_hours)} CE hours."
 
 
 def program_criteria(spec: ProgramSpec) -> str:

@@ -9,8 +9,8 @@ from accounts.demo import demo_account
 from accounts.roles import Role
 from assessments.models import Assessment, AssessmentKind, ItemVersion
 from assessments.services import attempt_start, attempt_submit
-from courses.models import CoursePage, LessonPage, ModulePage
-from courses.services import lesson_complete
+from courses.models import CoursePage, LessonPage, LessonProgress, ModulePage
+from courses.services import lesson_complete, lesson_view
 from credentials.issuance import credential_issue
 from credentials.models import Achievement, Credential, SigningKey, TranscriptShare
 from credentials.signing_keys import signing_key_add
@@ -27,6 +27,15 @@ def _pass(user, assessment: Assessment) -> None:
     attempt_submit(attempt=attempt, answers=answers)
 
 
+def _read(user, lesson: LessonPage, course: CoursePage) -> None:
+    """Demo data: the demo learner is recorded as having spent each lesson's estimated time on
+    it, written directly so that their study clock is left untouched for real use."""
+    lesson_view(user=user, lesson=lesson, course=course)
+    LessonProgress.objects.filter(user=user, lesson=lesson).update(
+        seconds_on_page=lesson.estimated_minutes * 60
+    )
+
+
 def load(*, stdout) -> None:
     course = CoursePage.objects.live().filter(slug=DEMO_COURSE).first()
     achievement = Achievement.objects.filter(course=course).first() if course else None
@@ -38,6 +47,7 @@ def load(*, stdout) -> None:
             signing_key_add()  # a development key, as `credentials_key_add --if-none` makes
         for module in ModulePage.objects.live().child_of(course):
             for lesson in LessonPage.objects.live().child_of(module):
+                _read(learner, lesson, course)
                 lesson_complete(user=learner, lesson=lesson, course=course)
             check = Assessment.objects.filter(module=module).first()
             if check is not None:

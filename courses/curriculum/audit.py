@@ -1,5 +1,6 @@
 """The editorial standard of the curricula, measured: lessons per course, words and references
-per lesson, question-bank size and competency mapping.
+per lesson, question-bank size and competency mapping, the exam pool (twice the exam's length,
+every lesson objective assessed) and answer cues (courses.curriculum.cues).
 
 Validation (plan.py) decides whether files can be imported at all; this audit decides whether
 they meet the bar the platform publishes against. `load_curricula --check` prints it and the
@@ -10,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from courses.curriculum.cues import CueReport, bank_cues
 from courses.curriculum.plan import CourseSpec, CurriculumPlan
 
 LESSONS_PER_COURSE = (2, 4)
 WORDS_PER_LESSON = (700, 1500)
 MIN_REFERENCES_PER_LESSON = 3
 MIN_ITEMS_PER_COURSE = 10
+# An exam's pool holds this many times the items one attempt draws, so a retake sees a new form.
+SUMMATIVE_POOL_FACTOR = 2
 REQUIRED_LESSON_BLOCKS = ("objectives", "takeaways", "reflection")
 
 
@@ -33,6 +37,14 @@ class CourseRow:
     lessons: list[LessonRow]
     items: int
     competencies: int
+    formative: int = 0
+    summative: int = 0
+    form_length: int = 0
+    objectives: int = 0
+    uncovered: list[str] = field(default_factory=list)
+    minutes: int = 0
+    ce_hours: object = None
+    cues: CueReport | None = None
 
 
 @dataclass
@@ -94,16 +106,54 @@ def _course(course: CourseSpec, problems: list[str], cited: set[str]) -> CourseR
         problems.append(
             f"{where}: {items} question-bank items (at least {MIN_ITEMS_PER_COURSE}, in items.yaml)"
         )
-    return CourseRow(course.slug, rows, items, len(course.competencies))
+    row = CourseRow(
+        course.slug,
+        rows,
+        items,
+        len(course.competencies),
+        objectives=len(course.objective_ids),
+        minutes=course.estimated_minutes,
+        ce_hours=course.ce_hours,
+    )
+    if course.bank is not None:
+        _exam_pool(course, row, problems)
+        row.cues = bank_cues(course.slug, course.bank.items)
+        problems.extend(row.cues.problems())
+    return row
+
+
+def _exam_pool(course: CourseSpec, row: CourseRow, problems: list[str]) -> None:
+    where = f"courses/{course.slug}/items.yaml"
+    summative = [item for item in course.bank.items if item.pool == "summative"]
+    row.summative = len(summative)
+    row.formative = len(course.bank.items) - row.summative
+    row.form_length = course.bank.exam["form_length"]
+    if course.exam_required and row.summative < SUMMATIVE_POOL_FACTOR * row.form_length:
+        problems.append(
+            f"{where}: {row.summative} summative items for an exam of {row.form_length} "
+            f"(at least {SUMMATIVE_POOL_FACTOR * row.form_length}, so two attempts differ)"
+        )
+    covered = {objective for item in summative for objective in item.objectives}
+    row.uncovered = [o for o in course.objective_ids if o not in covered]
+    for objective in row.uncovered:
+        problems.append(
+            f"{course.objective_ids[objective].path}: objective '{objective}' is assessed by no "
+            "summative item"
+        )
 
 
 def audit_table(report: AuditReport) -> str:
     lines = []
     for course in report.courses:
         lines.append(
-            f"{course.slug}: {len(course.lessons)} lessons, {course.items} items, "
-            f"{course.competencies} competencies"
+            f"{course.slug}: {len(course.lessons)} lessons, {course.items} items "
+            f"({course.formative} formative, {course.summative} summative for an exam of "
+            f"{course.form_length}), {course.competencies} competencies, "
+            f"{course.objectives - len(course.uncovered)}/{course.objectives} objectives "
+            f"assessed, {course.minutes} min for {course.ce_hours} CE hours"
         )
+        if course.cues is not None:
+            lines.append(f"  cues: {course.cues.summary()}")
         for row in course.lessons:
             lines.append(
                 f"  {row.path}: {row.words} words, {row.references} references, {row.minutes} min"

@@ -13,14 +13,26 @@ from courses.curriculum.sources import SLUG, SourceError, YamlDoc, load_yaml
 
 ITEM_TYPES = {"single_choice", "multiple_response", "true_false"}
 DIFFICULTIES = {"easy", "medium", "hard"}
-ITEM_KEYS = {"id", "type", "module", "vignette", "competencies", "difficulty", "stem", "options"}
-OPTION_KEYS = {"text", "correct", "rationale"}
+POOLS = {"formative", "summative"}
+ITEM_KEYS = {
+    "id",
+    "pool",
+    "type",
+    "module",
+    "vignette",
+    "competencies",
+    "objectives",
+    "difficulty",
+    "stem",
+    "options",
+}
+OPTION_KEYS = {"text", "correct", "rationale", "fixed"}
 VIGNETTE_KEYS = {"id", "title", "text"}
 FEEDBACK_POLICIES = {"full", "score_then_full_on_pass", "score_only"}
 # The course exam's rules; an items.yaml `exam:` block overrides any of them.
 EXAM_DEFAULTS = {
     "passing_score": 80,  # percent
-    "items_per_competency": 2,
+    "form_length": 8,  # items drawn per attempt; the summative pool holds at least twice as many
     "max_attempts": 3,
     "cooldown_minutes": 24 * 60,
     "time_limit_minutes": None,
@@ -33,6 +45,7 @@ class OptionSpec:
     text: str
     correct: bool
     rationale: str
+    fixed: bool = False  # keeps its place when options are shuffled ("None of the above")
 
 
 @dataclass
@@ -43,8 +56,10 @@ class ItemSpec:
     difficulty: str
     competencies: list[str]
     options: list[OptionSpec]
+    pool: str = "formative"  # formative: a module's knowledge check; summative: the course exam
     module: str = ""
     vignette: str = ""
+    objectives: list[str] = field(default_factory=list)  # lesson objective ids it assesses
     line: int | None = None
 
 
@@ -96,7 +111,7 @@ def _exam(doc: YamlDoc, bank: QuestionBank, exam) -> None:
         return
     doc.unknown_keys(exam, set(EXAM_DEFAULTS), "exam")
     lowest = {
-        "items_per_competency": 1,
+        "form_length": 1,
         "max_attempts": 1,
         "cooldown_minutes": 0,
         "time_limit_minutes": 1,
@@ -125,6 +140,13 @@ def _exam(doc: YamlDoc, bank: QuestionBank, exam) -> None:
         if exam["feedback"] not in FEEDBACK_POLICIES:
             doc.error(
                 f"'feedback' must be one of {sorted(FEEDBACK_POLICIES)}, not {exam['feedback']!r}",
+                "exam",
+                "feedback",
+            )
+        elif exam["feedback"] == "full":
+            doc.error(
+                "an exam's key is shown only once it is passed: 'feedback' is "
+                "'score_then_full_on_pass' or 'score_only'",
                 "exam",
                 "feedback",
             )
@@ -184,6 +206,13 @@ def _item(doc: YamlDoc, bank: QuestionBank, item, index: int) -> ItemSpec | None
     vignette = doc.text(item, "vignette", *at, required=False)
     if vignette and vignette not in bank.vignettes:
         doc.error(f"unknown vignette '{vignette}' (not in 'vignettes')", *at, "vignette")
+    pool = doc.text(item, "pool", *at)
+    if pool and pool not in POOLS:
+        doc.error(f"pool must be one of {sorted(POOLS)}, not '{pool}'", *at, "pool")
+    objectives = item.get("objectives", [])
+    if not isinstance(objectives, list) or not all(isinstance(o, str) for o in objectives):
+        doc.error("'objectives' must list lesson objective ids", *at, "objectives")
+        objectives = []
     spec = ItemSpec(
         id=_slug_id(doc, item, *at),
         type=item_type,
@@ -191,12 +220,33 @@ def _item(doc: YamlDoc, bank: QuestionBank, item, index: int) -> ItemSpec | None
         difficulty=difficulty,
         competencies=[str(c) for c in competencies],
         options=_options(doc, item, at),
+        pool=pool,
         module=doc.text(item, "module", *at, required=False),
         vignette=vignette,
+        objectives=objectives,
         line=doc.line(*at),
     )
     _check_key(doc, spec, at)
+    _check_pool(doc, spec, at)
     return spec
+
+
+def _check_pool(doc: YamlDoc, spec: ItemSpec, at: tuple) -> None:
+    """A formative item belongs to a module's knowledge check and may show its key there; a
+    summative item is for the exam only and says which lesson objectives it assesses."""
+    if spec.pool == "formative" and not spec.module:
+        doc.error("a formative item needs 'module' (the knowledge check it belongs to)", *at)
+    elif spec.pool == "summative":
+        if spec.module:
+            doc.error(
+                "a summative item is for the course exam only: remove 'module'", *at, "module"
+            )
+        if not spec.objectives:
+            doc.error(
+                "a summative item needs 'objectives' (the lesson objective ids it assesses)",
+                *at,
+                "objectives",
+            )
 
 
 def _options(doc: YamlDoc, item: dict, at: tuple) -> list[OptionSpec]:
@@ -211,15 +261,18 @@ def _options(doc: YamlDoc, item: dict, at: tuple) -> list[OptionSpec]:
             doc.error("each option needs text and rationale (and correct: true if it is)", *where)
             continue
         doc.unknown_keys(option, OPTION_KEYS, *where)
-        correct = option.get("correct", False)
-        if not isinstance(correct, bool):
-            doc.error(f"'correct' must be true or false, not {correct!r}", *where, "correct")
-            correct = False
+        flags = {}
+        for flag in ("correct", "fixed"):
+            flags[flag] = option.get(flag, False)
+            if not isinstance(flags[flag], bool):
+                doc.error(f"'{flag}' must be true or false, not {flags[flag]!r}", *where, flag)
+                flags[flag] = False
         result.append(
             OptionSpec(
                 text=doc.text(option, "text", *where),
-                correct=correct,
+                correct=flags["correct"],
                 rationale=doc.text(option, "rationale", *where),
+                fixed=flags["fixed"],
             )
         )
     texts = [option.text for option in result]

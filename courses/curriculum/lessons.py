@@ -6,6 +6,7 @@ Block specs are plain data; reference keys and image paths are resolved when pag
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,14 @@ from courses.curriculum.render import markdown, markdown_to_richtext
 from courses.curriculum.sources import SourceError, YamlDoc, parse_yaml
 
 CITATION = re.compile(r"\s?\[@([^\]]+)\]")
+# A learning objective line: "- [objective-id] Describe ..."; the id is what exam items cover.
+OBJECTIVE = re.compile(r"^-\s+\[([^\]]*)\]\s*(.*)$")
+OBJECTIVE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Estimated time, computed, never guessed: reading speed and what other blocks add.
+WORDS_PER_MINUTE = 200
+MINUTES_PER_FIGURE = 1
+MINUTES_PER_TABLE = 1
+MINUTES_PER_REFLECTION = 2
 CITATION_KEY = re.compile(r"^@?([a-z0-9]+(?:-[a-z0-9]+)*)$")
 DIRECTIVE = re.compile(r"^:::\s*([a-z_]+)?\s*(.*?)\s*$")
 CALLOUT_KINDS = {"key_point", "caution", "lived_experience"}
@@ -30,18 +39,26 @@ class BlockSpec:
 
 
 @dataclass
+class ObjectiveSpec:
+    id: str
+    text: str
+    line: int
+
+
+@dataclass
 class LessonSpec:
     slug: str
     path: str
     title: str = ""
     summary: str = ""
-    estimated_minutes: int = 10
+    estimated_minutes: int = 0  # computed by estimated_minutes_of() once the body is read
     reviewer: str = ""
     reviewed_on: datetime.date | None = None
     blocks: list[BlockSpec] = field(default_factory=list)
     citations: list[tuple[str, int]] = field(default_factory=list)  # (key, line) as written
     words: int = 0  # words a learner reads in the body, citation marks and markup excluded
     digest: str = ""
+    objectives: list[ObjectiveSpec] = field(default_factory=list)
 
 
 class LessonReader:
@@ -63,6 +80,7 @@ class LessonReader:
             self._body(body, first_line=body_start + 1)
             if not self.spec.blocks:
                 self.error(None, "the lesson has no content after its front matter")
+            self.spec.estimated_minutes = estimated_minutes_of(self.spec)
         return self.spec, self.errors
 
     # --- front matter ---------------------------------------------------------------------
@@ -90,12 +108,17 @@ class LessonReader:
 
     def _front_matter_fields(self, doc: YamlDoc) -> None:
         data, spec = doc.data, self.spec
+        if "estimated_minutes" in data:
+            doc.error(
+                "bad front matter: 'estimated_minutes' is computed from the lesson's words and "
+                "media; remove it",
+                "estimated_minutes",
+            )
         unknown = set(data) - {"title", "summary", "estimated_minutes", "clinical_review"}
         for key in sorted(unknown):
             doc.error(f"bad front matter: unknown key '{key}'", key)
         spec.title = doc.text(data, "title")
         spec.summary = doc.text(data, "summary", required=False)
-        spec.estimated_minutes = doc.whole_number(data, "estimated_minutes", default=10)
         review = data.get("clinical_review")
         if review is None:
             return
@@ -267,7 +290,9 @@ class LessonReader:
                 self.error(line, "the reflection prompt is empty")
                 return
             self.spec.blocks.append(BlockSpec("reflection", {"prompt": body}))
-        elif name in {"objectives", "takeaways"}:
+        elif name == "objectives":
+            self._objectives(lines, line)
+        elif name == "takeaways":
             points = [item.strip()[2:].strip() for item in lines if item.strip().startswith("- ")]
             if not points or len(points) != len([item for item in lines if item.strip()]):
                 self.error(line, f"{name} must be one '- point' per line, at least one")
@@ -286,6 +311,36 @@ class LessonReader:
                 f"unknown block ':::{name}' (use objectives, callout, figure, video, reflection "
                 "or takeaways)",
             )
+
+    def _objectives(self, lines: list[str], line: int) -> None:
+        """One '- [objective-id] Objective' per line: the id is how exam items say which
+        objective they assess, so every objective can be shown to be assessed."""
+        objectives = []
+        for offset, text in enumerate(lines, 1):
+            if not text.strip():
+                continue
+            match = OBJECTIVE.match(text.strip())
+            if not match:
+                self.error(
+                    line + offset, "an objective is one line '- [objective-id] Describe ...'"
+                )
+                continue
+            objective_id, wording = match.group(1).strip(), " ".join(match.group(2).split())
+            if not OBJECTIVE_ID.match(objective_id):
+                self.error(
+                    line + offset, f"objective id '{objective_id}' is not a slug (a-z, 0-9, -)"
+                )
+            elif not wording:
+                self.error(line + offset, f"objective '{objective_id}' has no text")
+            elif objective_id in {o.id for o in objectives}:
+                self.error(line + offset, f"duplicate objective id '{objective_id}'")
+            else:
+                objectives.append(ObjectiveSpec(objective_id, wording, line + offset))
+        if not objectives:
+            self.error(line, "objectives must list at least one '- [objective-id] Objective'")
+            return
+        self.spec.objectives.extend(objectives)
+        self.spec.blocks.append(BlockSpec("objectives", {"points": [o.text for o in objectives]}))
 
     def _figure(self, doc: YamlDoc) -> None:
         data = doc.data
@@ -328,13 +383,38 @@ WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
 
 
 def count_words(body: list[str]) -> int:
-    """Words a learner reads: directive fences, citation marks and table rules do not count."""
+    """Words a learner reads: directive fences, citation marks, objective ids and table rules do
+    not count, nor a video's transcript (the video's own duration counts instead)."""
     words = 0
+    in_video = False
     for line in body:
-        if DIRECTIVE.match(line) or set(line.strip()) <= set("|-: "):
+        directive = DIRECTIVE.match(line)
+        if directive:
+            in_video = directive.group(1) == "video"
             continue
-        words += len(WORD.findall(CITATION.sub("", line)))
+        if in_video or set(line.strip()) <= set("|-: "):
+            continue
+        words += len(WORD.findall(OBJECTIVE_MARK.sub("- ", CITATION.sub("", line))))
     return words
+
+
+OBJECTIVE_MARK = re.compile(r"^-\s+\[[^\]]*\]")
+
+
+def estimated_minutes_of(spec: LessonSpec) -> int:
+    """Reading time at WORDS_PER_MINUTE plus each video's length and a fixed time for each
+    figure, table and reflection prompt, rounded up to a whole minute (at least one)."""
+    minutes = spec.words / WORDS_PER_MINUTE
+    for block in spec.blocks:
+        if block.type == "video":
+            minutes += block.value.get("duration_minutes") or 0
+        elif block.type == "figure":
+            minutes += MINUTES_PER_FIGURE
+        elif block.type == "table":
+            minutes += MINUTES_PER_TABLE
+        elif block.type == "reflection":
+            minutes += MINUTES_PER_REFLECTION
+    return max(1, math.ceil(minutes))
 
 
 def read_lesson(file: Path, root: Path) -> tuple[LessonSpec, list[SourceError]]:

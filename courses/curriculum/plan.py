@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,11 @@ from courses.curriculum.sources import (
 )
 
 DISCLOSURE_ROLES = {"author", "planner", "reviewer"}
+# A course's time, computed: its lessons' reading time plus its assessments. CE hours may not
+# claim more than this, in quarter hours.
+MINUTES_PER_FORMATIVE_ITEM = Decimal(1)
+MINUTES_PER_EXAM_ITEM = Decimal("1.5")
+CE_HOUR_STEP = Decimal("0.25")
 REFERENCE_KEYS = {"key", "authors", "year", "title", "source", "doi", "url"}
 
 
@@ -45,7 +51,6 @@ class CourseSpec:
     objectives: list[str]
     audiences: list[str]
     topics: list[str]
-    estimated_minutes: int
     ce_hours: Decimal
     prerequisites: list[str]
     exam_required: bool
@@ -54,6 +59,30 @@ class CourseSpec:
     competencies: list[str] = field(default_factory=list)
     modules: list[ModuleSpec] = field(default_factory=list)
     bank: QuestionBank | None = None
+
+    @property
+    def lessons(self) -> list[LessonSpec]:
+        return [lesson for module in self.modules for lesson in module.lessons]
+
+    @property
+    def estimated_minutes(self) -> int:
+        """Reading every lesson, taking every knowledge check once and the exam once."""
+        minutes = Decimal(sum(lesson.estimated_minutes for lesson in self.lessons))
+        if self.bank is not None:
+            formative = sum(1 for item in self.bank.items if item.pool == "formative")
+            minutes += formative * MINUTES_PER_FORMATIVE_ITEM
+            minutes += self.bank.exam["form_length"] * MINUTES_PER_EXAM_ITEM
+        return math.ceil(minutes)
+
+    @property
+    def ce_hours_supported(self) -> Decimal:
+        """The most CE hours the course's time supports, rounded down to a quarter hour."""
+        hours = Decimal(self.estimated_minutes) / 60
+        return (hours // CE_HOUR_STEP) * CE_HOUR_STEP
+
+    @property
+    def objective_ids(self) -> dict[str, LessonSpec]:
+        return {o.id: lesson for lesson in self.lessons for o in lesson.objectives}
 
 
 @dataclass
@@ -192,7 +221,7 @@ class PlanReader:
             "objectives",
             "audiences",
             "topics",
-            "estimated_minutes",
+            "estimated_minutes",  # refused below with a reason: it is computed
             "ce_hours",
             "exam_required",
             "prerequisites",
@@ -207,7 +236,11 @@ class PlanReader:
         if not isinstance(objectives, list) or not all(isinstance(o, str) for o in objectives):
             doc.error("'objectives' must be a list of sentences", "objectives")
             objectives = []
-        minutes = doc.whole_number(data, "estimated_minutes", default=1, required=True)
+        if "estimated_minutes" in data:
+            doc.error(
+                "'estimated_minutes' is computed from the lessons and assessments; remove it",
+                "estimated_minutes",
+            )
         course = CourseSpec(
             slug=folder.name,
             path=doc.path,
@@ -216,7 +249,6 @@ class PlanReader:
             objectives=[o.strip() for o in objectives],
             audiences=doc.slugs(data, "audiences"),
             topics=doc.slugs(data, "topics"),
-            estimated_minutes=minutes,
             ce_hours=doc.number(data, "ce_hours"),
             exam_required=self._flag(doc, data, "exam_required", default=True),
             prerequisites=doc.slugs(data, "prerequisites", required=False),
@@ -241,6 +273,8 @@ class PlanReader:
                 doc.error(f"module '{module_slug}' has no folder {module_slug}/", "modules", index)
         if (folder / "items.yaml").is_file():
             course.bank = read_bank(folder / "items.yaml", self.root, self.errors)
+        # The page shows the computed time, which changes with its lessons and bank too.
+        course.digest = digest(course.digest, str(course.estimated_minutes))
         self.plan.courses.append(course)
         self.docs[doc.path] = doc
 
@@ -404,6 +438,11 @@ class PlanReader:
                                 )
                             )
         self._competency_references()
+        # Objectives and computed times are only known once every file has been read cleanly.
+        if not self.errors:
+            for course in self.plan.courses:
+                self._objective_references(course)
+                self._ce_hours_supported(course)
         for program in self.plan.programs:
             doc = self.docs[program.path]
             if program.person_centered_hours_required > program.training_hours_required:
@@ -418,6 +457,44 @@ class PlanReader:
             order_by_prerequisites(self.plan.courses)
         except ValueError as exc:
             self.errors.append(SourceError("courses/", None, str(exc)))
+
+    def _objective_references(self, course: CourseSpec) -> None:
+        """Objective ids are unique in their course, and items cover objectives that exist."""
+        seen: dict[str, str] = {}
+        for lesson in course.lessons:
+            for objective in lesson.objectives:
+                if objective.id in seen:
+                    self.errors.append(
+                        SourceError(
+                            lesson.path,
+                            objective.line,
+                            f"objective id '{objective.id}' is already used in "
+                            f"{seen[objective.id]}",
+                        )
+                    )
+                seen.setdefault(objective.id, lesson.path)
+        if course.bank is None:
+            return
+        for index, item in enumerate(course.bank.items):
+            for position, objective_id in enumerate(item.objectives):
+                if objective_id not in seen:
+                    course.bank.doc.error(
+                        f"unknown objective '{objective_id}' (no lesson of this course has it)",
+                        "items",
+                        index,
+                        "objectives",
+                        position,
+                    )
+
+    def _ce_hours_supported(self, course: CourseSpec) -> None:
+        """CE hours are a claim a board relies on: no more than the course's computed time."""
+        doc = self.docs[course.path]
+        if course.ce_hours is not None and course.ce_hours > course.ce_hours_supported:
+            doc.error(
+                f"'ce_hours' {course.ce_hours} is more than the course's computed time supports "
+                f"({course.estimated_minutes} minutes: at most {course.ce_hours_supported})",
+                "ce_hours",
+            )
 
     def _competency_references(self) -> None:
         """Courses and items name competencies the framework defines; item ids are global."""

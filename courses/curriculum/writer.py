@@ -24,6 +24,7 @@ from courses.models import (
     CourseDisclosure,
     CourseIndexPage,
     CoursePage,
+    LessonObjective,
     LessonPage,
     ModulePage,
     ProgramCourse,
@@ -188,17 +189,45 @@ class CurriculumWriter:
         }
         course = self._upsert(self.course_index, CoursePage, spec, fields)
         needs_review = MEDICATION_TOPIC in spec.topics
+        lessons = {}
         for module_spec in spec.modules:
-            self._module(course, module_spec, needs_review)
+            lessons.update(self._module(course, module_spec, needs_review))
+        self._objectives(course, spec, lessons)
         return course
 
-    def _module(self, course: CoursePage, spec: ModuleSpec, needs_review: bool) -> None:
+    def _module(self, course: CoursePage, spec: ModuleSpec, needs_review: bool) -> dict:
         fields = {"title": spec.title, "summary": spec.summary}
         module = self._upsert(course, ModulePage, spec, fields)
-        for lesson_spec in spec.lessons:
-            self._lesson(module, lesson_spec, needs_review)
+        return {
+            lesson_spec.path: self._lesson(module, lesson_spec, needs_review)
+            for lesson_spec in spec.lessons
+        }
 
-    def _lesson(self, module: ModulePage, spec: LessonSpec, needs_review: bool) -> None:
+    def _objectives(self, course: CoursePage, spec: CourseSpec, lessons: dict) -> None:
+        """The lessons' objectives with their ids, which exam items cover; an objective the
+        files no longer have is removed (items then no longer claim to assess it)."""
+        existing = {o.code: o for o in LessonObjective.objects.filter(course=course)}
+        order = 0
+        for lesson_spec in spec.lessons:
+            for objective in lesson_spec.objectives:
+                values = {
+                    "lesson": lessons[lesson_spec.path],
+                    "text": objective.text,
+                    "sort_order": order,
+                }
+                order += 1
+                row = existing.pop(objective.id, None)
+                if row is None:
+                    LessonObjective.objects.create(course=course, code=objective.id, **values)
+                elif any(getattr(row, name) != value for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(row, name, value)
+                    row.save()
+        for code in existing:
+            self.report.not_in_files.append(f"objective {spec.slug}/{code} (removed)")
+        LessonObjective.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+
+    def _lesson(self, module: ModulePage, spec: LessonSpec, needs_review: bool) -> LessonPage:
         reviewed = spec.reviewed_on is not None
         fields = {
             "title": spec.title,
@@ -210,7 +239,7 @@ class CurriculumWriter:
         }
         # Medication lessons go live only with a recorded clinical review; otherwise they wait
         # as drafts for the Clinical review workflow.
-        self._upsert(module, LessonPage, spec, fields, publish=reviewed or not needs_review)
+        return self._upsert(module, LessonPage, spec, fields, publish=reviewed or not needs_review)
 
     def _stream(self, spec: LessonSpec) -> list[dict]:
         stream = []

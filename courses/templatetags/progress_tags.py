@@ -1,9 +1,11 @@
 """Progress on course, program and lesson pages, for the signed-in learner."""
 
+import math
+
 from django import template
 from django.urls import reverse
 
-from courses import progress
+from courses import progress, services
 from courses.models import Enrolment
 
 register = template.Library()
@@ -48,6 +50,7 @@ def lesson_completion(context, lesson, state):
     return {
         "show": True,
         "done": done,
+        "required_minutes": math.ceil(services.seconds_required(lesson) / 60),
         "complete_url": reverse("courses:lesson_complete", args=[lesson.pk]),
         "time_url": reverse("courses:lesson_time", args=[lesson.pk]),
         "csrf_token": context.get("csrf_token"),

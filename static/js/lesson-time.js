@@ -7,12 +7,30 @@
   var visibleSince = document.visibilityState === "visible" ? Date.now() : null;
   var pendingMs = 0;
 
-  function flush() {
+  function takePending() {
     if (visibleSince !== null) {
       pendingMs += Date.now() - visibleSince;
-      visibleSince = null;
+      visibleSince = document.visibilityState === "visible" ? Date.now() : null;
     }
-    var seconds = Math.round(pendingMs / 1000);
+    return Math.round(pendingMs / 1000);
+  }
+
+  // "Mark as complete" carries the time not yet reported, so the server counts it before it
+  // decides (a beacon sent as the page unloads could arrive after the form).
+  var complete = document.getElementById("lesson-complete");
+  if (complete) {
+    complete.addEventListener("submit", function () {
+      var seconds = takePending();
+      if (seconds >= 1) {
+        complete.elements.seconds.value = String(seconds);
+        pendingMs = 0;
+      }
+    });
+  }
+
+  function flush() {
+    var seconds = takePending();
+    if (document.visibilityState !== "visible") visibleSince = null;
     if (seconds < 1) return;
     var data = new FormData(form);
     data.set("seconds", String(seconds));
@@ -27,4 +45,8 @@
     }
   });
   window.addEventListener("pagehide", flush);
+  // A lesson read in one long sitting is reported as it goes, not only when it is left.
+  setInterval(function () {
+    if (document.visibilityState === "visible") flush();
+  }, 60000);
 })();

@@ -10,6 +10,7 @@ from assessments.models import (
     FeedbackPolicy,
     Item,
     ItemKind,
+    ItemPool,
     ItemVersion,
 )
 
@@ -35,10 +36,14 @@ def checklist(competency: Competency, *codes: str) -> list[Behaviour]:
     ]
 
 
-def build_item(course, *, code: str, module=None, competency=None, kind=ItemKind.SINGLE_CHOICE):
-    """Options A (correct), B, C; a multiple-response item has A and B correct."""
+def build_item(
+    course, *, code: str, module=None, competency=None, kind=ItemKind.SINGLE_CHOICE, pool=None
+):
+    """Options A (correct), B, C; a multiple-response item has A and B correct. An item in a
+    module is formative (its knowledge check); one in none is summative (the exam)."""
+    pool = pool or (ItemPool.FORMATIVE if module else ItemPool.SUMMATIVE)
     item = Item.objects.create(
-        code=code, course=course, module=module, kind=kind, difficulty="medium"
+        code=code, course=course, module=module, kind=kind, difficulty="medium", pool=pool
     )
     item.competencies.set([competency or competencies("test.default")[0]])
     correct = {"A", "B"} if kind == ItemKind.MULTIPLE_RESPONSE else {"A"}
@@ -73,7 +78,11 @@ def knowledge_check(course, module, **rules) -> Assessment:
 
 
 def exam(course, **rules) -> Assessment:
-    defaults = {"feedback": FeedbackPolicy.SCORE_THEN_FULL_ON_PASS, "shuffle_options": True}
+    defaults = {
+        "feedback": FeedbackPolicy.SCORE_THEN_FULL_ON_PASS,
+        "shuffle_options": True,
+        "form_length": 8,
+    }
     return Assessment.objects.create(
         kind=AssessmentKind.EXAM,
         course=course,

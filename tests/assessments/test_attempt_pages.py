@@ -28,6 +28,12 @@ def items(course):
 
 
 @pytest.fixture
+def exam_items(course):
+    """Summative items: only the course exam draws them."""
+    return [build_item(course, code=f"ex-{n}") for n in range(3)]
+
+
+@pytest.fixture
 def check(course, items):
     return knowledge_check(course, course.get_children().first().specific)
 
@@ -83,7 +89,9 @@ class AnswerKeyTests:
         for rationale in secrets_of(items)[:-2]:
             assert rationale in result
 
-    def test_score_only_until_passed_keeps_the_rationales_back(self, signed_in, course, items):
+    def test_score_only_until_passed_keeps_the_rationales_back(
+        self, signed_in, course, exam_items
+    ):
         assessment = exam(course, feedback=FeedbackPolicy.SCORE_THEN_FULL_ON_PASS)
         signed_in.post(reverse("assessments:detail", args=[assessment.pk]))
         attempt = Attempt.objects.get()
@@ -91,7 +99,7 @@ class AnswerKeyTests:
         result = page(signed_in.get(reverse("assessments:result", args=[attempt.pk])))
         assert "0%" in result
         assert "shown once you pass" in result
-        for secret in secrets_of(items):
+        for secret in secrets_of(exam_items):
             assert secret not in result
 
 
@@ -161,7 +169,9 @@ class AttemptPageInputTests:
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
 
-    def test_starting_during_a_cool_down_says_when_to_come_back(self, signed_in, course, items):
+    def test_starting_during_a_cool_down_says_when_to_come_back(
+        self, signed_in, course, exam_items
+    ):
         assessment = exam(course, cooldown_minutes=120)
         signed_in.post(reverse("assessments:detail", args=[assessment.pk]))
         attempt = Attempt.objects.get()
@@ -184,7 +194,7 @@ class TimeZoneTests:
     """Times appear in the zone the learner chose on their profile."""
 
     def test_the_deadline_and_the_cool_down_are_shown_in_the_learners_zone(
-        self, signed_in, learner, course, items
+        self, signed_in, learner, course, exam_items
     ):
         learner.time_zone = "Asia/Tokyo"  # UTC+9 all year
         learner.save(update_fields=["time_zone"])
@@ -198,7 +208,9 @@ class TimeZoneTests:
         detail = page(signed_in.get(reverse("assessments:detail", args=[assessment.pk])))
         assert " JST" in detail and "You can try again from" in detail
 
-    def test_without_a_choice_times_are_in_the_sites_zone(self, signed_in, learner, course, items):
+    def test_without_a_choice_times_are_in_the_sites_zone(
+        self, signed_in, learner, course, exam_items
+    ):
         assessment = exam(course, time_limit_minutes=30)
         start = datetime.datetime(2026, 3, 1, 10, 0, tzinfo=datetime.UTC)
         attempt = attempt_start(user=learner, assessment=assessment, now=start)

@@ -10,12 +10,13 @@ from django.utils import timezone
 import pytest
 
 from assessments import events
-from assessments.models import Attempt, CompetencyEvidence, ItemKind, Response
+from assessments.models import Attempt, CompetencyEvidence, Item, ItemKind, Response
 from assessments.services import (
     AssessmentRefused,
     attempt_answers_save,
     attempt_start,
     attempt_submit,
+    draw_items,
 )
 from courses import services as course_services
 from courses.models import ModuleCompletion
@@ -199,14 +200,15 @@ class ExamRuleTests:
             for n in range(6)
         ]
 
-    def test_draws_the_given_number_of_items_per_competency_with_shuffled_options(
-        self, learner, course, bank
+    def test_an_exam_draws_its_form_of_summative_items_with_shuffled_options(
+        self, learner, course, module, bank
     ):
-        assessment = exam(course, items_per_competency=2)
+        formative = build_item(course, code="ex-formative", module=module)
+        assessment = exam(course, form_length=4)
         attempt = attempt_start(user=learner, assessment=assessment, rng=random.Random(7))
         drawn = {v: next(i for i in bank if i.current_version_id == v) for v in attempt.version_ids}
-        codes = [item.competencies.get().code for item in drawn.values()]
-        assert sorted(codes) == ["test.first", "test.first", "test.second", "test.second"]
+        assert len(drawn) == 4
+        assert formative.current_version_id not in attempt.version_ids
         orders = [entry["options"] for entry in attempt.drawn]
         assert all(
             sorted(order) == sorted(o["id"] for o in drawn[e["version"]].current_version.options)
@@ -216,6 +218,40 @@ class ExamRuleTests:
             order != [o["id"] for o in drawn[e["version"]].current_version.options]
             for e, order in zip(attempt.drawn, orders, strict=True)
         )
+
+    def test_two_attempts_see_different_forms_unseen_items_first(self, learner, course, bank):
+        assessment = exam(course, form_length=3)
+        first = attempt_start(user=learner, assessment=assessment)
+        attempt_submit(attempt=first)  # blank: failed
+        second = attempt_start(user=learner, assessment=assessment)
+        assert not set(first.version_ids) & set(second.version_ids)
+        attempt_submit(attempt=second)
+        third = attempt_start(user=learner, assessment=assessment)
+        # Only the six items exist: the third form reuses seen items, none twice.
+        assert len(set(third.version_ids)) == 3
+
+    def test_retired_and_exposed_items_are_never_drawn(self, learner, course, bank):
+        Item.objects.filter(pk=bank[0].pk).update(retired=True)
+        Item.objects.filter(pk=bank[1].pk).update(exposed_at=timezone.now())
+        attempt = attempt_start(user=learner, assessment=exam(course, form_length=6))
+        drawn = set(attempt.version_ids)
+        assert drawn == {item.current_version_id for item in bank[2:]}
+
+    def test_fixed_options_and_true_false_keep_their_place(self, learner, course):
+        item = build_item(course, code="ex-fixed")
+        version = item.current_version
+        version.options[2]["fixed"] = True  # "None of the above" stays last
+        version.save()
+        true_false = build_item(course, code="ex-tf", kind=ItemKind.TRUE_FALSE)
+        assessment = exam(course, form_length=2)
+        for seed in range(20):
+            order = dict(
+                (e["version"], e["options"])
+                for e in draw_items(assessment=assessment, rng=random.Random(seed))
+            )
+            assert order[version.pk][2] == version.options[2]["id"]
+            tf_ids = [o["id"] for o in true_false.current_version.options]
+            assert order[true_false.current_version_id] == tf_ids
 
     def test_maximum_attempts(self, learner, course, bank):
         assessment = exam(course, max_attempts=2)
@@ -311,7 +347,7 @@ class GradingQueryTests:
         self, learner, course, size, django_assert_num_queries
     ):
         bank = [build_item(course, code=f"size-{n}") for n in range(size)]
-        attempt = attempt_start(user=learner, assessment=exam(course))
+        attempt = attempt_start(user=learner, assessment=exam(course, form_length=size))
         everything = answers(*[(item, "A") for item in bank])
         with django_assert_num_queries(22):  # 21, and the xAPI outbox row of the outcome
             graded = attempt_submit(attempt=attempt, answers=everything)

@@ -182,7 +182,8 @@ class BankImportTests:
     def test_the_exam_block_sets_the_exam_rules(self, curriculum):
         (curriculum / BANK).write_text(
             "exam:\n  passing_score: 70\n  max_attempts: null\n  cooldown_minutes: 0\n"
-            "  time_limit_minutes: 20\n  feedback: full\n" + (curriculum / BANK).read_text()
+            "  time_limit_minutes: 20\n  feedback: score_only\n  form_length: 12\n"
+            + (curriculum / BANK).read_text()
         )
         load(curriculum)
         exam = Assessment.objects.get(kind=AssessmentKind.EXAM)
@@ -192,12 +193,13 @@ class BankImportTests:
             exam.cooldown_minutes,
             exam.time_limit_minutes,
             exam.feedback,
-        ) == (70, None, 0, 20, "full")
+            exam.form_length,
+        ) == (70, None, 0, 20, "score_only", 12)
 
     def test_bad_exam_rules_are_reported_and_nothing_is_written(self, curriculum):
         (curriculum / BANK).write_text(
             "exam:\n  passing_score: 120\n  cooldown_minutes: -5\n  feedback: never\n"
-            "  retakes: 2\n" + (curriculum / BANK).read_text()
+            "  retakes: 2\n  form_length: 0\n" + (curriculum / BANK).read_text()
         )
         errors = errors_of(curriculum)
         assert errors == [
@@ -206,7 +208,8 @@ class BankImportTests:
             f"{BANK}:4: 'feedback' must be one of ['full', 'score_only', "
             "'score_then_full_on_pass'], not 'never'",
             f"{BANK}:5: unknown key 'retakes' (allowed: cooldown_minutes, feedback, "
-            "items_per_competency, max_attempts, passing_score, time_limit_minutes)",
+            "form_length, max_attempts, passing_score, time_limit_minutes)",
+            f"{BANK}:6: 'form_length' must be a whole number >= 1, not 0",
         ]
         assert not Item.objects.exists()
 

@@ -1,5 +1,6 @@
 import shutil
 from collections import Counter
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from wagtail.models import Collection, Page, Revision
 import pytest
 
 from content.models import Reference
-from courses.models import CoursePage, LessonPage, ModulePage, ProgramPage
+from courses.models import CoursePage, LessonObjective, LessonPage, ModulePage, ProgramPage
 
 FIXTURE = Path(__file__).parent / "curriculum"
 FRAMEWORK = Path(__file__).parent / "competencies.yaml"
@@ -42,15 +43,22 @@ def lesson(slug: str) -> LessonPage:
 class LoadCurriculaTests:
     def test_builds_programs_courses_modules_and_lessons(self, curriculum):
         output = load(curriculum)
-        # 13 pages and references; 1 competency domain, 3 competencies and 2 behaviours; 3
+        # 13 pages and references; 1 competency domain, 3 competencies and 2 behaviours; 4
         # question-bank items; 1 exam and 1 knowledge check; 3 achievements (2 courses, 1 program)
-        assert "27 created, 0 updated, 0 unchanged" in output
+        assert "28 created, 0 updated, 0 unchanged" in output
         assert "Created: achievement program-peer-cert" in output
         assert "Created: competency sdm.elicit-goals" in output
         assert "Created: item basics-first-step" in output
         basics = CoursePage.objects.get(slug="basics")
         assert basics.url_path.endswith("/courses/basics/")
-        assert basics.ce_hours == 0.5 and basics.estimated_minutes == 30
+        # 8 minutes for the lesson (59 words, a 3-minute video, a figure, a table and a
+        # reflection), 2 for the knowledge check's two items, 12 for an exam of 8 items
+        assert basics.ce_hours == Decimal("0.25") and basics.estimated_minutes == 22
+        assert lesson("what-it-is").estimated_minutes == 8
+        assert list(LessonObjective.objects.filter(course=basics).values_list("code", "text")) == [
+            ("basics-describe", "Describe shared decision-making."),
+            ("basics-three-steps", "Name its three steps."),
+        ]
         assert [o.value for o in basics.objectives] == ["Describe shared decision-making."]
         assert {a.slug for a in basics.audiences.all()} == {"resident", "peer"}
         assert [(d.name, d.role, d.relationships) for d in basics.disclosures.all()] == [
@@ -199,11 +207,11 @@ class LoadCurriculaValidationTests:
     def test_bad_front_matter(self, curriculum):
         edit(
             curriculum / "courses/basics/intro/what-it-is.md",
-            "estimated_minutes: 8",
-            "estimated_minutes: [8",
+            "summary: The idea in one page.",
+            "summary: [The idea in one page.",
         )
         [error] = errors_of(curriculum)
-        assert error.startswith("courses/basics/intro/what-it-is.md:4: invalid YAML")
+        assert error.startswith("courses/basics/intro/what-it-is.md:3: invalid YAML")
 
     def test_front_matter_without_closing_line(self, curriculum):
         file = curriculum / "courses/basics/intro/what-it-is.md"
@@ -219,14 +227,14 @@ class LoadCurriculaValidationTests:
             "preferences together [@elwyn-2013]",
         )
         assert errors_of(curriculum) == [
-            "courses/basics/intro/what-it-is.md:14: unknown reference key 'elwyn-2013' "
+            "courses/basics/intro/what-it-is.md:13: unknown reference key 'elwyn-2013' "
             "(not in references.yaml)"
         ]
 
     def test_missing_alt_text(self, curriculum):
         edit(curriculum / "courses/basics/intro/what-it-is.md", "alt: Three steps in a row.\n", "")
         assert errors_of(curriculum) == [
-            "courses/basics/intro/what-it-is.md:24: figure is missing alt text "
+            "courses/basics/intro/what-it-is.md:23: figure is missing alt text "
             "('alt: what the image shows')"
         ]
 
@@ -250,7 +258,7 @@ class LoadCurriculaValidationTests:
             "prerequisites: [basics]",
             "prerequisites: [basic]",
         )
-        assert errors_of(curriculum) == ["courses/meds/course.yaml:9: unknown prerequisite 'basic'"]
+        assert errors_of(curriculum) == ["courses/meds/course.yaml:8: unknown prerequisite 'basic'"]
 
     def test_prerequisite_cycle(self, curriculum):
         edit(
@@ -265,13 +273,13 @@ class LoadCurriculaValidationTests:
             "topics: [shared-decision-making]",
             "topics: [astrology]",
         )
-        edit(curriculum / "courses/basics/course.yaml", "ce_hours: 0.5", "ce_hours: lots")
+        edit(curriculum / "courses/basics/course.yaml", "ce_hours: 0.25", "ce_hours: lots")
         errors = errors_of(curriculum)
         assert "courses/basics/course.yaml:6: unknown topic 'astrology' (not in taxonomy.yaml)" in (
             errors
         )
         assert any(
-            e.startswith("courses/basics/course.yaml:8: 'ce_hours' must be a number")
+            e.startswith("courses/basics/course.yaml:7: 'ce_hours' must be a number")
             for e in errors
         )
 
@@ -354,8 +362,50 @@ class WholeNumberValidationTests:
         assert "'duration_minutes' must be a whole number >= 1" in error
         assert not Page.objects.filter(slug="what-it-is").exists()
 
-    def test_course_minutes_are_required(self, curriculum):
-        edit(curriculum / "courses/basics/course.yaml", "estimated_minutes: 30\n", "")
+    def test_minutes_are_computed_never_written_by_hand(self, curriculum):
+        edit(
+            curriculum / "courses/basics/course.yaml",
+            "ce_hours:",
+            "estimated_minutes: 90\nce_hours:",
+        )
+        edit(
+            curriculum / "courses/basics/intro/what-it-is.md",
+            "summary: The idea in one page.",
+            "summary: The idea in one page.\nestimated_minutes: 25",
+        )
         assert errors_of(curriculum) == [
-            "courses/basics/course.yaml: 'estimated_minutes' is required"
+            "courses/basics/course.yaml:7: 'estimated_minutes' is computed from the lessons and "
+            "assessments; remove it",
+            "courses/basics/intro/what-it-is.md:4: bad front matter: 'estimated_minutes' is "
+            "computed from the lesson's words and media; remove it",
+        ]
+
+    def test_ce_hours_may_not_claim_more_than_the_computed_time(self, curriculum):
+        edit(curriculum / "courses/basics/course.yaml", "ce_hours: 0.25", "ce_hours: 0.5")
+        assert errors_of(curriculum) == [
+            "courses/basics/course.yaml:7: 'ce_hours' 0.5 is more than the course's computed "
+            "time supports (22 minutes: at most 0.25)"
+        ]
+
+    def test_objectives_need_unique_ids_and_items_cover_real_ones(self, curriculum):
+        lesson_file = curriculum / "courses/basics/intro/what-it-is.md"
+        edit(lesson_file, "- [basics-describe] Describe", "- Describe")
+        assert errors_of(curriculum) == [
+            "courses/basics/intro/what-it-is.md:7: an objective is one line "
+            "'- [objective-id] Describe ...'"
+        ]
+        edit(lesson_file, "- Describe", "- [basics-describe] Describe")
+        edit(lesson_file, "- [basics-three-steps] Name", "- [basics-describe] Name")
+        assert errors_of(curriculum) == [
+            "courses/basics/intro/what-it-is.md:8: duplicate objective id 'basics-describe'"
+        ]
+        edit(lesson_file, "- [basics-describe] Name", "- [basics-three-steps] Name")
+        edit(
+            curriculum / "courses/basics/items.yaml",
+            "objectives: [basics-three-steps]",
+            "objectives: [no-such]",
+        )
+        assert errors_of(curriculum) == [
+            "courses/basics/items.yaml:41: unknown objective 'no-such' (no lesson of this "
+            "course has it)",
         ]

@@ -28,6 +28,7 @@ class QuestionBankReadingTests:
         assert [item.id for item in basics.bank.items] == [
             "basics-first-step",
             "basics-options-include",
+            "basics-x-steps",
             "basics-shared",
         ]
         first = basics.bank.items[0]
@@ -65,7 +66,7 @@ class QuestionBankValidationTests:
         edit(bank, '      - text: "False"\n        correct: true', '      - text: "Maybe"')
         assert errors_of(curriculum) == [
             f"{BANK}:7: a single_choice item needs exactly one correct option (2 found)",
-            f"{BANK}:37: a true_false item has exactly the options True and False, "
+            f"{BANK}:54: a true_false item has exactly the options True and False, "
             "one of them correct",
         ]
 
@@ -78,8 +79,8 @@ class QuestionBankValidationTests:
             "correct: sometimes\n        rationale: Every",
         )
         assert errors_of(curriculum) == [
-            f"{BANK}:15: 'rationale' is required",
-            f"{BANK}:28: 'correct' must be true or false, not 'sometimes'",
+            f"{BANK}:16: 'rationale' is required",
+            f"{BANK}:30: 'correct' must be true or false, not 'sometimes'",
         ]
 
     def test_unknown_type_difficulty_vignette_and_module(self, curriculum):
@@ -98,13 +99,13 @@ class QuestionBankValidationTests:
         )
         errors = errors_of(curriculum)
         types = "['multiple_response', 'single_choice', 'true_false']"
-        assert f"{BANK}:8: type must be one of {types}, not 'essay'" in errors
+        assert f"{BANK}:9: type must be one of {types}, not 'essay'" in errors
         assert (
-            f"{BANK}:25: difficulty must be one of ['easy', 'hard', 'medium'], not 'tricky'"
+            f"{BANK}:27: difficulty must be one of ['easy', 'hard', 'medium'], not 'tricky'"
             in errors
         )
-        assert f"{BANK}:10: unknown vignette 'no-such-case' (not in 'vignettes')" in errors
-        assert f"{BANK}:22: unknown module 'effects' (not in this course)" in errors
+        assert f"{BANK}:11: unknown vignette 'no-such-case' (not in 'vignettes')" in errors
+        assert f"{BANK}:24: unknown module 'effects' (not in this course)" in errors
         assert len(errors) == 4
 
     def test_competencies_must_exist_and_not_be_retired(self, curriculum):
@@ -115,18 +116,18 @@ class QuestionBankValidationTests:
             "competencies: [sdm.elicit-goals, sdm.listening]",
         )
         assert errors_of(curriculum) == [
-            "courses/basics/course.yaml:11: unknown competency 'sdm.listening'",
-            f"{BANK}:11: competency 'sdm.old-way' is retired",
+            "courses/basics/course.yaml:10: unknown competency 'sdm.listening'",
+            f"{BANK}:12: competency 'sdm.old-way' is retired",
         ]
 
     def test_without_a_framework_every_competency_is_unknown(self, curriculum):
         framework(curriculum).unlink()
         errors = errors_of(curriculum)
         assert errors[0] == (
-            "courses/basics/course.yaml:11: unknown competency 'sdm.elicit-goals' "
+            "courses/basics/course.yaml:10: unknown competency 'sdm.elicit-goals' "
             "(there is no competencies.yaml next to this folder)"
         )
-        assert len(errors) == 6  # two on the course, three on the items, one on the program
+        assert len(errors) == 7  # two on the course, four on the items, one on the program
 
     def test_item_ids_are_unique_across_courses(self, curriculum):
         (curriculum / "courses/meds/items.yaml").write_text(
