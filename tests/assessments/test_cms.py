@@ -213,6 +213,8 @@ def wording(item, **changes) -> dict:
         (o["text"], o["correct"], o["rationale"]) for o in item.current_version.options
     ]
     data = {
+        "pool": item.pool,
+        "module": item.module.slug if item.module else "",
         "stem": item.current_version.stem,
         "difficulty": item.difficulty,
         "competencies": [c.code for c in item.competencies.all()],
@@ -328,7 +330,7 @@ class ItemEditorTests:
 def rules(**changes) -> dict:
     data = {
         "passing_score": 80,
-        "items_per_competency": "",
+        "form_length": "",
         "max_attempts": "",
         "cooldown_minutes": 0,
         "time_limit_minutes": "",
@@ -346,7 +348,7 @@ class AssessmentRuleTests:
             url(Assessment, "edit", target.pk),
             rules(
                 passing_score=70,
-                items_per_competency=2,
+                form_length=12,
                 max_attempts=3,
                 cooldown_minutes=60,
                 time_limit_minutes=45,
@@ -360,23 +362,31 @@ class AssessmentRuleTests:
         target.refresh_from_db()
         assert (
             target.passing_score,
-            target.items_per_competency,
+            target.form_length,
             target.max_attempts,
             target.cooldown_minutes,
             target.time_limit_minutes,
             target.feedback,
             target.shuffle_options,
-        ) == (70, 2, 3, 60, 45, "score_only", True)
+        ) == (70, 12, 3, 60, 45, "score_only", True)
         assert (target.kind, target.title) == ("exam", "Course exam: Course cms")
 
     def test_a_knowledge_check_takes_every_item(self, client, bank):
         client.force_login(staff_user(Role.AUTHOR))
         response = client.post(
-            url(Assessment, "edit", bank["check"].pk), rules(items_per_competency=1)
+            url(Assessment, "edit", bank["check"].pk), rules(form_length=1)
         )
         assert response.status_code == 200
         assert "leave this empty" in response.content.decode()
-        assert Assessment.objects.get(pk=bank["check"].pk).items_per_competency is None
+        assert Assessment.objects.get(pk=bank["check"].pk).form_length is None
+
+    def test_an_exam_never_shows_its_key_on_a_failed_attempt(self, client, bank):
+        client.force_login(staff_user(Role.AUTHOR))
+        target = bank["exam"]
+        response = client.post(url(Assessment, "edit", target.pk), rules(form_length=8))
+        assert response.status_code == 200
+        assert "shown only once it is passed" in response.content.decode()
+        assert Assessment.objects.get(pk=target.pk).feedback != "full"
 
     def test_a_passing_score_above_100_is_refused(self, client, bank):
         client.force_login(staff_user(Role.ADMINISTRATOR))

@@ -105,8 +105,8 @@ class CataloguePageTests:
     def test_lists_live_courses_with_hours_time_audiences_and_topics(self, client, curriculum):
         body = page_text(client.get("/courses/"))
         assert 'href="/courses/basics/"' in body and 'href="/courses/meds/"' in body
-        assert "<strong>0.5</strong> CE hours" in body
-        assert "About 30 min" in body
+        assert "<strong>0.25</strong> CE hours" in body
+        assert "About 22 min" in body
         assert "For: Peer specialists, Residents" in body
         assert "Psychiatric medications" in body
         assert "2 courses." in body
@@ -125,9 +125,9 @@ class CataloguePageTests:
         [
             ("audience=peer", ["basics"], ["meds"]),
             ("topic=medications", ["meds"], ["basics"]),
-            ("ce_min=0.5", ["basics"], ["meds"]),
-            ("ce_max=0.25", ["meds"], ["basics"]),
-            ("ce_min=0.25&ce_max=0.5", ["basics", "meds"], []),
+            ("ce_min=0.25", ["basics"], ["meds"]),
+            ("ce_max=0", ["meds"], ["basics"]),
+            ("ce_min=0&ce_max=0.25", ["basics", "meds"], []),
             ("audience=resident&topic=shared-decision-making", ["basics"], ["meds"]),
         ],
     )
@@ -140,9 +140,9 @@ class CataloguePageTests:
         assert "could not be used" not in body
 
     def test_selected_filters_stay_in_the_form(self, client, curriculum):
-        body = page_text(client.get("/courses/?audience=peer&ce_min=0.5&q=idea"))
+        body = page_text(client.get("/courses/?audience=peer&ce_min=0.25&q=idea"))
         assert '<option value="peer" selected>' in body
-        assert 'name="ce_min" value="0.5"' in body
+        assert 'name="ce_min" value="0.25"' in body
         assert 'name="q" value="idea"' in body
         assert 'href="/courses/">Clear filters</a>' in body
 
@@ -266,9 +266,9 @@ class ProgramPagesTests:
     ):
         body = page_text(client.get("/programs/peer-cert/"))
         assert body.index('href="/courses/basics/"') < body.index('href="/courses/meds/"')
-        assert "0.5 CE hours · about 30 min" in body
-        assert "0.25 CE hours · about 20 min" in body
-        assert "0.75 CE hours, about 50 min in all" in body
+        assert "0.25 CE hours · about 22 min" in body
+        assert "0 CE hours · about 2 min" in body
+        assert "0.25 CE hours, about 24 min in all" in body
 
     def test_query_count_of_the_program_page(self, client, curriculum, django_assert_num_queries):
         client.get("/programs/peer-cert/")
@@ -284,8 +284,8 @@ class CoursePageTests:
         assert "<h1>Basics of shared decisions</h1>" in body
         assert "What sharing a decision means." in body
         assert "<li>Describe shared decision-making.</li>" in body
-        assert "<dt>CE hours</dt><dd>0.5</dd>" in body
-        assert "<dt>Estimated time</dt><dd>About 30 min</dd>" in body
+        assert "<dt>CE hours</dt><dd>0.25</dd>" in body
+        assert "<dt>Estimated time</dt><dd>About 22 min</dd>" in body
         assert "<dt>For</dt><dd>Peer specialists, Residents</dd>" in body
         assert "<dt>Topics</dt><dd>Shared decision-making</dd>" in body
         assert 'Part of <a href="/programs/peer-cert/">Peer certification</a>' in body

@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import IntegrityError
 
 import pytest
@@ -28,6 +30,10 @@ def received():
     yield log
     for name, handler in handlers.items():
         getattr(events, name).disconnect(handler)
+
+
+def after(moment, seconds: int):
+    return moment + datetime.timedelta(seconds=seconds)
 
 
 def complete(user, course, lesson):
@@ -107,13 +113,20 @@ class TimeOnPageTests:
     def test_adds_reported_seconds(self, learner, course):
         lesson = lessons_of(course)[0]
         services.lesson_view(user=learner, lesson=lesson, course=course)
-        services.lesson_time_add(user=learner, lesson=lesson, seconds=30)
-        assert services.lesson_time_add(user=learner, lesson=lesson, seconds=15) == 45
+        start = LessonProgress.objects.get().first_viewed_at
+        services.lesson_time_add(user=learner, lesson=lesson, seconds=30, now=after(start, 30))
+        total = services.lesson_time_add(
+            user=learner, lesson=lesson, seconds=15, now=after(start, 45)
+        )
+        assert total == 45
 
     def test_one_report_is_capped(self, learner, course):
         lesson = lessons_of(course)[0]
         services.lesson_view(user=learner, lesson=lesson, course=course)
-        total = services.lesson_time_add(user=learner, lesson=lesson, seconds=10**9)
+        start = LessonProgress.objects.get().first_viewed_at
+        total = services.lesson_time_add(
+            user=learner, lesson=lesson, seconds=10**9, now=after(start, 7200)
+        )
         assert total == services.MAX_SECONDS_PER_REPORT
 
     @pytest.mark.parametrize("seconds", [0, -5])

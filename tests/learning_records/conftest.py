@@ -1,5 +1,6 @@
 """Shared fixtures: a learner's whole journey through the real services."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -27,18 +28,21 @@ def journey(db):
     course = achievement.course
     module = course.get_children().first().specific
     items = [build_item(course, code=f"x-{n}", module=module) for n in range(2)]
-    check, final = knowledge_check(course, module), exam(course)
+    exam_items = [build_item(course, code=f"x-exam-{n}") for n in range(2)]
+    check, final = knowledge_check(course, module), exam(course, form_length=2)
     learner = UserFactory()
     lessons = lessons_of(course)
     lesson_view(user=learner, lesson=lessons[0], course=course)
-    lesson_time_add(user=learner, lesson=lessons[0], seconds=90)
+    ninety_seconds_later = timezone.now() + timedelta(seconds=90)
+    lesson_time_add(user=learner, lesson=lessons[0], seconds=90, now=ninety_seconds_later)
     for lesson in lessons:
         lesson_complete(user=learner, lesson=lesson, course=course)
     wrong = {str(i.current_version_id): [option(i, "B")] for i in items}
     right = {str(i.current_version_id): [option(i, "A")] for i in items}
     attempt_submit(attempt=attempt_start(user=learner, assessment=check), answers=wrong)
     attempt_submit(attempt=attempt_start(user=learner, assessment=check), answers=right)
-    attempt_submit(attempt=attempt_start(user=learner, assessment=final), answers=right)
+    keys = {str(i.current_version_id): [option(i, "A")] for i in exam_items}
+    attempt_submit(attempt=attempt_start(user=learner, assessment=final), answers=keys)
     credential_issue(learner=learner, achievement=achievement)
     supervisor = staff_user(Role.SUPERVISOR)
     log = practice_log_record(
