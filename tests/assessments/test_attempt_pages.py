@@ -89,9 +89,7 @@ class AnswerKeyTests:
         for rationale in secrets_of(items)[:-2]:
             assert rationale in result
 
-    def test_score_only_until_passed_keeps_the_rationales_back(
-        self, signed_in, course, exam_items
-    ):
+    def test_score_only_until_passed_keeps_the_rationales_back(self, signed_in, course, exam_items):
         assessment = exam(course, feedback=FeedbackPolicy.SCORE_THEN_FULL_ON_PASS)
         signed_in.post(reverse("assessments:detail", args=[assessment.pk]))
         attempt = Attempt.objects.get()

@@ -245,10 +245,10 @@ class ExamRuleTests:
         true_false = build_item(course, code="ex-tf", kind=ItemKind.TRUE_FALSE)
         assessment = exam(course, form_length=2)
         for seed in range(20):
-            order = dict(
-                (e["version"], e["options"])
+            order = {
+                e["version"]: e["options"]
                 for e in draw_items(assessment=assessment, rng=random.Random(seed))
-            )
+            }
             assert order[version.pk][2] == version.options[2]["id"]
             tf_ids = [o["id"] for o in true_false.current_version.options]
             assert order[true_false.current_version_id] == tf_ids

@@ -373,9 +373,7 @@ class AssessmentRuleTests:
 
     def test_a_knowledge_check_takes_every_item(self, client, bank):
         client.force_login(staff_user(Role.AUTHOR))
-        response = client.post(
-            url(Assessment, "edit", bank["check"].pk), rules(form_length=1)
-        )
+        response = client.post(url(Assessment, "edit", bank["check"].pk), rules(form_length=1))
         assert response.status_code == 200
         assert "leave this empty" in response.content.decode()
         assert Assessment.objects.get(pk=bank["check"].pk).form_length is None
