@@ -1,9 +1,10 @@
 // Reports how long the lesson was actually on screen: time counts only while the tab is
-// visible, and is sent when the page is hidden or left (sendBeacon survives navigation).
+// visible. It is sent every minute, when the page is hidden or left (a beacon survives
+// navigation), and with "Mark as complete". The server credits no more than really passed.
 (function () {
   "use strict";
   var form = document.getElementById("lesson-time");
-  if (!form || !navigator.sendBeacon) return;
+  if (!form) return;
   var visibleSince = document.visibilityState === "visible" ? Date.now() : null;
   var pendingMs = 0;
 
@@ -15,8 +16,15 @@
     return Math.round(pendingMs / 1000);
   }
 
+  function send(data) {
+    if (navigator.sendBeacon) return navigator.sendBeacon(form.action, data);
+    // Where beacons are unavailable, a keep-alive request also outlives the page.
+    fetch(form.action, { method: "POST", body: data, credentials: "same-origin", keepalive: true });
+    return true;
+  }
+
   // "Mark as complete" carries the time not yet reported, so the server counts it before it
-  // decides (a beacon sent as the page unloads could arrive after the form).
+  // decides (a report sent as the page unloads could arrive after the form).
   var complete = document.getElementById("lesson-complete");
   if (complete) {
     complete.addEventListener("submit", function () {
@@ -30,11 +38,10 @@
 
   function flush() {
     var seconds = takePending();
-    if (document.visibilityState !== "visible") visibleSince = null;
     if (seconds < 1) return;
     var data = new FormData(form);
     data.set("seconds", String(seconds));
-    if (navigator.sendBeacon(form.action, data)) pendingMs = 0;
+    if (send(data)) pendingMs = 0;
   }
 
   document.addEventListener("visibilitychange", function () {
@@ -45,7 +52,6 @@
     }
   });
   window.addEventListener("pagehide", flush);
-  // A lesson read in one long sitting is reported as it goes, not only when it is left.
   setInterval(function () {
     if (document.visibilityState === "visible") flush();
   }, 60000);

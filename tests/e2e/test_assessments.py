@@ -13,7 +13,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from assessments.models import Assessment, Attempt, Item, ItemKind, ItemVersion, Vignette
+from assessments.models import (
+    Assessment,
+    Attempt,
+    Item,
+    ItemKind,
+    ItemPool,
+    ItemVersion,
+    Vignette,
+)
 from courses.models import CoursePage, LessonPage, ModuleCompletion, ModulePage
 from tests.assessments.factories import build_item, exam, knowledge_check
 from tests.courses.factories import build_course, lessons_of
@@ -205,9 +213,15 @@ class KnowledgeCheckJourneyTests:
         expect(page.get_by_text("Completed on")).to_be_visible()
 
 
+def exam_of(bank: Bank, **rules) -> Assessment:
+    """The course exam, drawing the bank's three items as its (summative) pool."""
+    Item.objects.filter(course=bank.course).update(pool=ItemPool.SUMMATIVE, module=None)
+    return exam(bank.course, form_length=3, **rules)
+
+
 class ExamTests:
     def test_score_only_until_passed_then_every_rationale(self, page, bank):
-        exam(bank.course, cooldown_minutes=0)  # feedback: score, then everything once passed
+        exam_of(bank, cooldown_minutes=0)  # feedback: score, then everything once passed
         sign_in_learner(page)
         page.goto(bank.course.url)
         page.get_by_role("button", name="Go to the exam").click()
@@ -240,7 +254,7 @@ class ExamTests:
         expect(start_buttons(page)).to_have_count(0)
 
     def test_after_a_failed_attempt_the_cool_down_says_when_to_come_back(self, page, bank):
-        exam(bank.course, cooldown_minutes=120)
+        exam_of(bank, cooldown_minutes=120)
         user = sign_in_learner(page)
         page.goto(bank.course.url)
         page.get_by_role("button", name="Go to the exam").click()
