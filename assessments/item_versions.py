@@ -87,6 +87,14 @@ def item_revise(
         module_slug = next((slug for slug, m in modules.items() if m.pk == item.module_id), "")
     if objective_codes is None:
         objective_codes = list(item.objectives.values_list("code", flat=True))
+    moved_to_exam = item.pool == ItemPool.FORMATIVE and pool == ItemPool.SUMMATIVE
+    if moved_to_exam and Response.objects.filter(item_version__item=item).exists():
+        raise ItemRefused(
+            [
+                "This item has been answered in knowledge checks, whose results show the key, "
+                "so it cannot become an exam item. Write a new summative item instead."
+            ]
+        )
     data = {
         "id": item.code,
         "pool": pool,
@@ -124,14 +132,6 @@ def item_revise(
         problems.append(f"Unknown objective of this course: {', '.join(unknown)}.")
     if problems:
         raise ItemRefused(problems)
-    moved_to_exam = item.pool == ItemPool.FORMATIVE and spec.pool == ItemPool.SUMMATIVE
-    if moved_to_exam and Response.objects.filter(item_version__item=item).exists():
-        raise ItemRefused(
-            [
-                "This item has been answered in knowledge checks, whose results show the key, "
-                "so it cannot become an exam item. Write a new summative item instead."
-            ]
-        )
     item.difficulty = spec.difficulty
     item.pool = spec.pool
     item.module = modules.get(spec.module) if spec.module else None

@@ -20,6 +20,8 @@ from assessments.models import (
     Response,
     Vignette,
 )
+from assessments.services import attempt_start, attempt_submit
+from courses.models import LessonObjective, LessonPage
 from tests.assessments.factories import build_item, checklist, competencies, exam, knowledge_check
 from tests.assessments.test_item_analysis import Grader
 from tests.cms import ok, url
@@ -459,3 +461,69 @@ class ItemAnalysisReportTests:
         assert client.get(reverse("item_analysis")).status_code in {302, 403}
         client.force_login(staff_user(Role.SUPERVISOR))
         assert client.get(reverse("item_analysis")).status_code in {302, 403}
+
+
+@pytest.mark.django_db
+class PoolAndExposureTests:
+    def test_an_author_moves_an_unanswered_item_to_the_exam_with_its_objectives(
+        self, client, bank, course
+    ):
+        lesson = LessonPage.objects.descendant_of(course).first()
+        LessonObjective.objects.create(course=course, lesson=lesson, code="cms-goal", text="Ask.")
+        item = bank["other"]
+        client.force_login(staff_user(Role.AUTHOR))
+        data = wording(item, pool="summative", module="")
+        refused = client.post(edit_url(item), data)
+        assert refused.status_code == 400
+        assert "a summative item needs &#x27;objectives&#x27;" in refused.content.decode()
+        response = client.post(edit_url(item), {**data, "objectives": ["cms-goal"]})
+        assert response.status_code == 302, response.content.decode()[-2000:]
+        item.refresh_from_db()
+        assert (item.pool, item.module_id) == ("summative", None)
+        assert [o.code for o in item.objectives.all()] == ["cms-goal"]
+
+    def test_an_answered_knowledge_check_item_never_becomes_an_exam_item(
+        self, client, bank, learner
+    ):
+        attempt_submit(attempt=attempt_start(user=learner, assessment=bank["check"]))
+        item = bank["item"]
+        client.force_login(staff_user(Role.ADMINISTRATOR))
+        response = client.post(edit_url(item), wording(item, pool="summative", module=""))
+        assert response.status_code == 400
+        assert "cannot become an exam item" in response.content.decode()
+        item.refresh_from_db()
+        assert item.pool == "formative"
+
+    def test_authors_mark_an_item_exposed_or_retired_and_reviewers_cannot(
+        self, client, bank, learner
+    ):
+        item = bank["item"]
+        status_url = reverse("item_status", args=[item.pk])
+        client.force_login(staff_user(Role.CLINICAL_REVIEWER))
+        assert "Mark exposed" not in ok(client.get(url(Item, "inspect", item.pk)))
+        assert client.post(status_url, {"action": "retire"}).status_code in {302, 403}
+        assert not Item.objects.get(pk=item.pk).retired
+        client.force_login(staff_user(Role.AUTHOR))
+        assert "Mark exposed" in ok(client.get(url(Item, "inspect", item.pk)))
+        page = ok(client.post(status_url, {"action": "expose", "note": " "}, follow=True))
+        assert "Say how the key became known" in page
+        assert Item.objects.get(pk=item.pk).exposed_at is None
+        client.post(status_url, {"action": "expose", "note": "Posted on a forum"})
+        item.refresh_from_db()
+        assert item.exposed_at is not None and item.exposed_note == "Posted on a forum"
+        client.post(status_url, {"action": "retire"})
+        assert Item.objects.get(pk=item.pk).retired
+        page = ok(client.post(status_url, {"action": "publish"}, follow=True))
+        assert "Unknown action" in page
+
+    def test_the_item_analysis_report_counts_exposure(self, client, bank, learner):
+        check = bank["check"]
+        for _ in range(2):
+            attempt_submit(attempt=attempt_start(user=learner, assessment=check))
+        client.force_login(staff_user(Role.AUTHOR))
+        page = ok(client.get(reverse("item_analysis")))
+        row = page[page.index(">cms-item</a>") :]
+        row = row[: row.index("</tr>")]
+        cells = [c.split("</td>")[0].strip() for c in row.split("<td>")[1:]]
+        # Pool, course, attempts, learners, attempts that showed the key, state.
+        assert cells == ["Formative", "Course cms", "2", "1", "2", "In use"]
