@@ -38,7 +38,7 @@ def course_criteria(spec: CourseSpec) -> str:
             f"{summative} that assess every lesson objective, pass mark "
             f"{rules['passing_score']}%)"
         )
-    return text + f". {_hours(spec.ce_hours)} CE hours."
+    return text + f". {_hours(spec.ce_hours)} CE hour{'' if spec.ce_hours == 1 else 's'}."
 
 
 def program_criteria(spec: ProgramSpec) -> str:
