@@ -328,19 +328,20 @@ def _evidence_record(attempt: Attempt, results) -> None:
 
 
 def feedback_shown(*, attempt: Attempt, passed_before: bool = False) -> bool:
-    """Whether answers and rationales may be shown for a graded attempt. An exam's (summative)
-    key is shown only once the exam is passed, whatever its policy says, and only if the policy
-    allows it then: a failed attempt never learns the key to the items it may meet again."""
+    """Whether answers and rationales may be shown for a graded attempt.
+
+    An exam's (summative) key is shown only on the result of the passed attempt itself, and only
+    if its policy allows: never on a failed attempt, not even once the learner has passed later,
+    since those items stay in the pool that other learners draw from."""
     if attempt.status != AttemptStatus.SUBMITTED:
         return False  # the key never leaves the server before grading
-    passed = bool(attempt.passed or passed_before)
     policy = attempt.assessment.feedback
     if attempt.assessment.is_exam:
-        return passed and policy != FeedbackPolicy.SCORE_ONLY
+        return bool(attempt.passed) and policy != FeedbackPolicy.SCORE_ONLY
     if policy == FeedbackPolicy.FULL:
         return True
     if policy == FeedbackPolicy.SCORE_THEN_FULL_ON_PASS:
-        return passed
+        return bool(attempt.passed or passed_before)
     return False
 
 

@@ -124,8 +124,8 @@ def attempt_result(request, attempt_id):
     if attempt.status != AttemptStatus.SUBMITTED:
         return redirect("assessments:take", attempt_id=attempt.pk)
     attempts = selectors.attempts_of(user=request.user, assessment=attempt.assessment)
-    # Once the learner has passed, every attempt's rationales may be shown: nothing is left to
-    # protect, and hiding them beside "You have passed" would contradict the page.
+    # A knowledge check passed once may show every attempt's rationales; an exam shows them only
+    # on the passed attempt (services.feedback_shown).
     passed_any = any(a.passed for a in attempts)
     shown = services.feedback_shown(attempt=attempt, passed_before=passed_any)
     return render(

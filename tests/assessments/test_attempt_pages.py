@@ -101,6 +101,22 @@ class AnswerKeyTests:
             assert secret not in result
 
 
+    def test_a_failed_exam_attempt_keeps_its_key_back_after_a_later_pass(
+        self, signed_in, learner, course, exam_items
+    ):
+        assessment = exam(course, form_length=3, cooldown_minutes=0)
+        failed = attempt_submit(attempt=attempt_start(user=learner, assessment=assessment))
+        retake = attempt_start(user=learner, assessment=assessment)
+        by_version = {item.current_version_id: item for item in exam_items}
+        keys = {str(v): [option(by_version[v], "A")] for v in retake.version_ids}
+        assert attempt_submit(attempt=retake, answers=keys).passed
+        passed_page = page(signed_in.get(reverse("assessments:result", args=[retake.pk])))
+        assert "Why A of ex-0 is right." in passed_page
+        failed_page = page(signed_in.get(reverse("assessments:result", args=[failed.pk])))
+        for secret in secrets_of(exam_items):
+            assert secret not in failed_page
+
+
 @pytest.mark.django_db
 class AttemptPageInputTests:
     @pytest.fixture

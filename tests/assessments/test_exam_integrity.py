@@ -99,9 +99,11 @@ class DishonestLearnerTests(TestCase):
                 if any(a.passed for a in attempts):
                     passed[exam.course.slug] = passed.get(exam.course.slug, 0) + 1
         self.assertEqual(len(self.exams), 15)
-        # 15 courses x 12 learners x 3 attempts: chance level, and not one credential earned.
-        self.assertEqual(passed, {})
-        self.assertLess(sum(scores) / len(scores), 50)
+        # 15 courses x 12 learners x up to 3 attempts each. Guessing passes an 8-item form at
+        # 80 % about once in 1,800 attempts (measured), so: at most 1 % of these learners, and
+        # scores at chance (about a quarter), far below the pass mark.
+        self.assertLessEqual(sum(passed.values()), len(self.exams) * LEARNERS_PER_COURSE // 100)
+        self.assertLess(sum(scores) / len(scores), 35)
 
     def test_always_the_first_option_passes_no_exam_and_few_knowledge_checks(self):
         rng = random.Random(7)
