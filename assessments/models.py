@@ -329,6 +329,11 @@ class Attempt(models.Model):
             return None
         return int((self.submitted_at - self.started_at).total_seconds())
 
+    @property
+    def minutes_on_task(self) -> int | None:
+        seconds = self.seconds_on_task
+        return None if seconds is None else max(1, -(-seconds // 60))
+
 
 class Response(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")

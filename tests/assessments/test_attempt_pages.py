@@ -113,6 +113,7 @@ class AnswerKeyTests:
         passed_page = page(signed_in.get(reverse("assessments:result", args=[retake.pk])))
         assert "Why A of ex-0 is right." in passed_page
         failed_page = page(signed_in.get(reverse("assessments:result", args=[failed.pk])))
+        assert "3 questions, submitted after 1 minute." in failed_page  # the form and the time
         for secret in secrets_of(exam_items):
             assert secret not in failed_page
 
