@@ -100,7 +100,6 @@ class AnswerKeyTests:
         for secret in secrets_of(exam_items):
             assert secret not in result
 
-
     def test_a_failed_exam_attempt_keeps_its_key_back_after_a_later_pass(
         self, signed_in, learner, course, exam_items
     ):
