@@ -29,7 +29,8 @@ def course_criteria(spec: CourseSpec) -> str:
     if share:
         text += f", each after spending at least {share}% of its estimated reading time on it"
     if spec.bank is not None:
-        text += ", and each module's knowledge check"
+        # Knowledge checks are practice: they show their answers, so they certify little alone.
+        text += ", and each module's knowledge check (practice questions with feedback)"
     if exam:
         rules = spec.bank.exam
         summative = sum(1 for item in spec.bank.items if item.pool == "summative")

@@ -112,3 +112,18 @@ def test_load_curricula_imports_everything(plan, audit):
     )
     # Unreviewed medication lessons wait as drafts for the Clinical review workflow.
     assert LessonPage.objects.filter(live=False).count() == medication_lessons
+
+
+def test_course_criteria_state_the_rules_a_credential_was_earned_under(plan, settings):
+    from credentials.achievement_import import course_criteria
+
+    settings.LESSON_MIN_TIME_SHARE = 0.5
+    course = next(c for c in plan.courses if c.slug == "treatment-optimization-primary-care")
+    summative = sum(1 for item in course.bank.items if item.pool == "summative")
+    assert course_criteria(course) == (
+        "Completed every lesson of the course “Treatment Optimization in Primary Care”, each "
+        "after spending at least 50% of its estimated reading time on it, and each module's "
+        "knowledge check (practice questions with feedback); passed the course exam (8 "
+        f"questions drawn at random from {summative} that assess every lesson objective, pass "
+        "mark 80%). 1 CE hour."
+    )
