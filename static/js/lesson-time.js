@@ -16,13 +16,6 @@
     return Math.round(pendingMs / 1000);
   }
 
-  function send(data) {
-    if (navigator.sendBeacon) return navigator.sendBeacon(form.action, data);
-    // Where beacons are unavailable, a keep-alive request also outlives the page.
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin", keepalive: true });
-    return true;
-  }
-
   // "Mark as complete" carries the time not yet reported, so the server counts it before it
   // decides (a report sent as the page unloads could arrive after the form).
   var complete = document.getElementById("lesson-complete");
@@ -37,11 +30,13 @@
   }
 
   function flush() {
+    // Without beacons the time still reaches the server with "Mark as complete".
+    if (!navigator.sendBeacon) return;
     var seconds = takePending();
     if (seconds < 1) return;
     var data = new FormData(form);
     data.set("seconds", String(seconds));
-    if (send(data)) pendingMs = 0;
+    if (navigator.sendBeacon(form.action, data)) pendingMs = 0;
   }
 
   document.addEventListener("visibilitychange", function () {
