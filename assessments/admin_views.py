@@ -18,6 +18,7 @@ from wagtail.snippets.views.snippets import IndexView, InspectView
 from accounts.roles import Role
 from assessments.analysis import MIN_RESPONSES, item_analysis, item_exposure, option_label
 from assessments.models import Item, ItemVersion
+from config.csv_output import NeutralisedCsvExportMixin
 
 ANALYSIS_ROLES = {Role.AUTHOR.value, Role.CLINICAL_REVIEWER.value, Role.ADMINISTRATOR.value}
 
@@ -128,7 +129,7 @@ def _three_places(value) -> str:
     return "" if value is None else f"{value:.3f}"
 
 
-class ItemAnalysisView(ReportView):
+class ItemAnalysisView(NeutralisedCsvExportMixin, ReportView):
     page_title = "Item analysis"
     header_icon = "table"
     template_name = "assessments/cms/item_analysis.html"

@@ -1,7 +1,5 @@
 """Taking assessments: overview and start, answer (form or autosave), submit, result."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -12,6 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import selectors, services
 from assessments.models import Assessment, Attempt, AttemptStatus
+from config.json_input import JsonRefused, content_length_refused, json_parse
+
+# An autosave holds a few option ids per question: far below this.
+MAX_ANSWERS_BYTES = 64 * 1024
 
 
 def _assessment(assessment_id) -> Assessment:
@@ -106,10 +108,16 @@ def attempt_take(request, attempt_id):
 def attempt_answers(request, attempt_id):
     """Autosave from the attempt page: {"answers": {version id: [option ids]}}."""
     attempt = _own_attempt(request, attempt_id)
+    refused = content_length_refused(request, MAX_ANSWERS_BYTES)
+    if refused is not None:
+        return JsonResponse({"error": str(refused)}, status=refused.status)
     try:
-        answers = json.loads(request.body or b"{}").get("answers")
-    except (ValueError, AttributeError):
+        body = json_parse(request.body or b"{}", max_bytes=MAX_ANSWERS_BYTES)
+    except JsonRefused as refused:
+        return JsonResponse({"error": str(refused)}, status=refused.status)
+    if not isinstance(body, dict):
         return JsonResponse({"error": 'The body must be JSON like {"answers": {...}}.'}, status=400)
+    answers = body.get("answers")
     try:
         saved = services.attempt_answers_save(attempt=attempt, answers=answers)
     except services.AssessmentRefused as refused:

@@ -222,8 +222,9 @@ CE_PROVIDER_NAME = env.str("CE_PROVIDER_NAME", default="Recovery Learning")
 # Anonymous use of the verification API, per client address and minute.
 CREDENTIALS_API_RATE_LIMITS = {
     "verify": env.int("RATE_LIMIT_VERIFY", default=60),
-    "bulk": env.int("RATE_LIMIT_VERIFY_BULK", default=10),
+    "bulk": env.int("RATE_LIMIT_VERIFY_BULK", default=1000),  # credentials, not requests
     "board": env.int("RATE_LIMIT_BOARD_API", default=600),  # a board's token, any endpoint
+    "board_bulk": env.int("RATE_LIMIT_BOARD_BULK", default=20000),  # credentials, by token
 }
 # --- xAPI learning records ----------------------------------------------------------------
 # Statements wait in the outbox until an LRS is configured; then the task worker sends them.
@@ -248,6 +249,8 @@ STORAGES = {
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers and orchestrators probe health over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True

@@ -10,6 +10,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from accounts.roles import Role
+from config.csv_output import NeutralisedCsvExportMixin
 from courses.models import MEDICATION_TOPIC, CoursePage, LessonPage, within_any
 from courses.review import add_months
 
@@ -36,7 +37,7 @@ def can_see_report(user) -> bool:
     return user.is_superuser or user.groups.filter(name__in=REPORT_ROLES).exists()
 
 
-class ClinicalReviewDueView(ReportView):
+class ClinicalReviewDueView(NeutralisedCsvExportMixin, ReportView):
     page_title = "Clinical review due"
     header_icon = "warning"
     index_url_name = "clinical_review_due"

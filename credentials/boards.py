@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Licence, User
 from accounts.roles import Role, user_roles
+from config.csv_output import csv_text
 from credentials.audit import audit_record
 from credentials.models import BoardApiToken, TranscriptShare
 from credentials.transcripts import Transcript, transcript
@@ -153,16 +154,14 @@ def bulk_csv_verify(upload: bytes) -> str:
         raise BoardRefused("The file has no credential ids in its first column.")
     if len(rows) > BULK_CSV_LIMIT:
         raise BoardRefused(f"At most {BULK_CSV_LIMIT} ids a file; this one has {len(rows)}.")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(RESULT_COLUMNS)
+    lines = []
     for result in verify_ids([row[0] for row in rows]):
         credential, verification = result.credential, result.verification
         if verification is None:
-            writer.writerow([result.raw, "unknown", "", "", "", "", "", result.reason])
+            lines.append([result.raw, "unknown", "", "", "", "", "", result.reason])
             continue
         failed = "; ".join(c.detail for c in verification.checks if not c.passed)
-        writer.writerow(
+        lines.append(
             [
                 result.raw,
                 verification.status,
@@ -174,4 +173,4 @@ def bulk_csv_verify(upload: bytes) -> str:
                 failed,
             ]
         )
-    return out.getvalue()
+    return csv_text(RESULT_COLUMNS, lines)

@@ -1,9 +1,9 @@
 """The public form that checks a credential file someone holds (a holder's download, an email
 attachment): it reads the JSON and says what is wrong with it, before any verification."""
 
-import json
-
 from django import forms
+
+from config.json_input import JsonRefused, json_parse
 
 MAX_UPLOAD_BYTES = 512 * 1024
 
@@ -37,9 +37,9 @@ class CredentialCheckForm(forms.Form):
             if len(raw) > MAX_UPLOAD_BYTES:
                 raise forms.ValidationError("The text is over 512 KiB; a credential is smaller.")
         try:
-            document = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise forms.ValidationError(f"This is not valid JSON: {error}.") from error
+            document = json_parse(raw, max_bytes=MAX_UPLOAD_BYTES)
+        except JsonRefused as refused:
+            raise forms.ValidationError(str(refused)) from refused
         if not isinstance(document, dict):
             raise forms.ValidationError("A credential is one JSON object, not a list or a value.")
         cleaned["document"] = document

@@ -9,6 +9,11 @@ ED25519_PUBLIC = b"\xed\x01"  # multicodec ed25519-pub
 ED25519_PRIVATE = b"\x80\x26"  # multicodec ed25519-priv
 
 
+# Base58 decoding is quadratic in the length of its input, so a value longer than anything we
+# decode (a 64-byte signature is at most 88 characters, a Multikey 48) is refused unread.
+MAX_BASE58_CHARS = 100
+
+
 class MultibaseError(ValueError):
     pass
 
@@ -24,6 +29,11 @@ def base58btc_encode(data: bytes) -> str:
 
 
 def base58btc_decode(text: str) -> bytes:
+    if len(text) > MAX_BASE58_CHARS:
+        raise MultibaseError(
+            f"{len(text)} characters is longer than any key or signature "
+            f"(at most {MAX_BASE58_CHARS})"
+        )
     number = 0
     for char in text:
         if char not in _INDEX:

@@ -6,12 +6,11 @@ against the current templates before uploading."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 
 from django.conf import settings
 
+from config.csv_output import csv_text
 from credentials.models import AchievementKind, Credential
 
 ROSTER_COLUMNS = [
@@ -64,11 +63,7 @@ def _state(jurisdiction: str) -> str:
 
 
 def _csv(columns: list[str], rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return out.getvalue()
+    return csv_text(columns, rows)
 
 
 def ce_broker_roster(start: datetime.date, end: datetime.date) -> str:

@@ -146,6 +146,23 @@ class AttemptPageInputTests:
         }
         assert not Response.objects.exists()
 
+    @pytest.mark.parametrize(
+        ("body", "status", "reason"),
+        [
+            ("[" * 20_000 + "]" * 20_000, 400, "nested too deeply"),
+            ('{"answers": {"1": [' + "7" * 5000 + "]}}", 400, "A number has 5000 characters"),
+            ('{"answers": {}, "pad": "' + "x" * (70 * 1024) + '"}', 413, "at most 64 KiB"),
+            ("[]", 400, 'The body must be JSON like {"answers": {...}}.'),
+        ],
+    )
+    def test_hostile_autosave_bodies_get_a_4xx_with_a_reason(
+        self, signed_in, attempt, body, status, reason
+    ):
+        response = self.autosave(signed_in, attempt, body)
+        assert response.status_code == status
+        assert reason in response.json()["error"]
+        assert not Response.objects.exists()
+
     def test_autosave_after_submitting_is_a_conflict(self, signed_in, attempt, items):
         signed_in.post(reverse("assessments:take", args=[attempt.pk]), {"action": "submit"})
         body = {"answers": {str(items[0].current_version_id): [option(items[0], "A")]}}

@@ -24,6 +24,14 @@ class HealthzTests:
     def test_only_get(self, client):
         assert client.post("/healthz").status_code == 405
 
+    def test_plain_http_probes_are_answered_not_redirected(self, settings):
+        from django.test import Client
+
+        settings.SECURE_SSL_REDIRECT = True
+        client = Client()  # its middleware is built with the setting on
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/accounts/login/").status_code == 301  # everything else redirects
+
 
 class HealthzUnreachableDatabaseTests:
     def test_answers_503_with_json_when_the_database_is_unreachable(self):

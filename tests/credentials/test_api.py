@@ -99,9 +99,12 @@ class VerifyTests:
     @pytest.mark.parametrize(
         ("body", "status", "reason"),
         [
-            ("{not json", 400, "The body is not valid JSON"),
+            ("{not json", 400, "This is not valid JSON"),
             ("[1, 2]", 400, "Send one credential: a JSON object."),
-            ("x" * (600 * 1024), 413, "The request body is over 512 KiB."),
+            ("x" * (600 * 1024), 413, "The body is 600 KiB; at most 512 KiB is accepted."),
+            ("[" * 50_000 + "]" * 50_000, 400, "nested too deeply"),
+            ('{"a": ' + "9" * 5000 + "}", 400, "A number has 5000 characters"),
+            ('{"a": NaN}', 400, "NaN is not a JSON number."),
         ],
     )
     def test_bad_bodies_get_a_4xx_with_a_reason(self, client, db, body, status, reason):
@@ -170,7 +173,35 @@ class BulkTests:
         response = post(client, BULK, {})
         assert response.status_code == 400
         assert "Send 'ids'" in response.json()["detail"]
-        assert post(client, BULK, {"ids": "x"}).status_code == 422
+        response = post(client, BULK, {"ids": "x"})
+        assert response.status_code == 400
+        assert response.json()["detail"] == "ids: Input should be a valid list."
+
+    def test_oversized_and_hostile_bulk_bodies_are_refused_unread_or_with_a_reason(
+        self, client, db
+    ):
+        big = {"ids": ["x" * 1000] * 2200}  # over 2 MiB: refused from its Content-Length
+        response = post(client, BULK, big)
+        assert response.status_code == 413
+        assert "at most 2048 KiB is accepted" in response.json()["detail"]
+        response = post(client, BULK, '{"ids": ' + "[" * 10_000 + "]" * 10_000 + "}")
+        assert response.status_code == 400
+        assert "nested too deeply" in response.json()["detail"]
+        documents = {"credentials": [{"id": f"urn:uuid:{uuid.uuid4()}"}] * 26}
+        response = post(client, BULK, documents)
+        assert response.status_code == 400
+        assert response.json()["detail"].startswith("At most 25 whole credentials a request")
+
+    def test_a_proof_value_longer_than_a_signature_is_refused_before_decoding(
+        self, client, credential
+    ):
+        document = {**credential.document}
+        document["proof"] = {**document["proof"], "proofValue": "z" + "2" * 200_000}
+        result = post(client, VERIFY, document).json()
+        assert result["status"] == "invalid"
+        assert (
+            "200000 characters is longer than any key or signature" in (failed(result)["signature"])
+        )
 
     def test_a_thousand_ids_read_a_fixed_number_of_queries(
         self, client, credential, django_assert_num_queries
@@ -185,14 +216,19 @@ class BulkTests:
 @pytest.mark.django_db
 class RateLimitTests:
     def test_anonymous_use_is_limited_per_minute_with_a_reason(self, client, settings, db):
-        settings.CREDENTIALS_API_RATE_LIMITS = {"verify": 2, "bulk": 1}
+        settings.CREDENTIALS_API_RATE_LIMITS = {"verify": 2, "bulk": 5}
         for _ in range(2):
             assert post(client, VERIFY, {}).status_code == 200
         response = post(client, VERIFY, {})
         assert response.status_code == 429
-        assert response.json()["detail"] == "Too many requests: at most 2 a minute. Try again soon."
-        assert post(client, BULK, {"ids": [str(uuid.uuid4())]}).status_code == 200
-        assert post(client, BULK, {"ids": [str(uuid.uuid4())]}).status_code == 429
+        assert response.json()["detail"] == (
+            "Too many requests: at most 2 a minute. Try again in a minute."
+        )
+        # Bulk checks count each credential: 3, then 3 more, is over 5.
+        assert post(client, BULK, {"ids": [str(uuid.uuid4())] * 3}).status_code == 200
+        response = post(client, BULK, {"ids": [str(uuid.uuid4())] * 3})
+        assert response.status_code == 429
+        assert "Too many credentials checked: at most 5 a minute" in response.json()["detail"]
 
 
 @pytest.mark.django_db

@@ -205,6 +205,18 @@ class PortalTests:
         assert rows[1]["reason"] == "Revoked by the issuer."
         assert rows[2]["reason"] == "not a credential id"
 
+    def test_the_results_csv_writes_a_formula_like_name_as_text(self, client, board, licensee):
+        credential = licensee.credentials.get()
+        credential.holder_name = '=HYPERLINK("https://evil.example","Verify")'
+        credential.save(update_fields=["holder_name"])
+        client.force_login(board)
+        response = client.post(
+            reverse("board:bulk_verify"),
+            {"file": SimpleUploadedFile("ids.csv", str(credential.pk).encode(), "text/csv")},
+        )
+        [row] = list(csv.DictReader(io.StringIO(response.content.decode())))
+        assert row["holder"] == '\'=HYPERLINK("https://evil.example","Verify")'
+
     @pytest.mark.parametrize(
         ("content", "message"),
         [

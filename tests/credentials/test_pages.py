@@ -161,6 +161,8 @@ class CheckFileTests:
                 {"file": SimpleUploadedFile("big.json", b" " * (600 * 1024))},
                 "The file is 600 KiB; a credential is at most 512 KiB.",
             ),
+            ({"text": "[" * 50_000 + "]" * 50_000}, "The JSON is nested too deeply"),
+            ({"text": '{"a": ' + "1" * 5000 + "}"}, "A number has 5000 characters"),
         ],
     )
     def test_bad_files_get_a_form_error(self, client, db, data, message):

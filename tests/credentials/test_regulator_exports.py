@@ -96,3 +96,23 @@ class ExportViewTests:
     def test_others_cannot(self, client, completions):
         client.force_login(staff_user(Role.AUTHOR))
         assert client.get(reverse("ce_completions")).status_code in {302, 403}
+
+
+@pytest.mark.django_db
+def test_a_name_that_looks_like_a_formula_is_written_as_text(completions):
+    completions.first_name = '=HYPERLINK("https://evil.example","Click")'
+    completions.last_name = "@SUM(1+1)"
+    completions.save(update_fields=["first_name", "last_name"])
+    for text in (ce_broker_roster(today(), today()), pars_batch(today(), today())):
+        cells = {value for row in rows(text) for value in row.values()}
+        assert '\'=HYPERLINK("https://evil.example","Click")' in cells
+        assert "'@SUM(1+1)" in cells
+        assert not any(cell.startswith(("=", "@")) for cell in cells)
+
+
+def test_every_formula_start_is_neutralised_and_numbers_pass():
+    from config.csv_output import csv_cell
+
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        assert csv_cell(start + "1") == "'" + start + "1"
+    assert (csv_cell(-3), csv_cell("Riley"), csv_cell("")) == (-3, "Riley", "")
