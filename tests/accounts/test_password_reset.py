@@ -33,3 +33,12 @@ class PasswordResetTests:
         assert "too short" in str(response.context["form"].errors)
         user.refresh_from_db()
         assert not user.check_password("12345678")
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_gets_the_same_answer_as_a_known_one(client, mailoutbox):
+    UserFactory(email="known@example.org")
+    url = reverse("account_reset_password")
+    known = client.post(url, {"email": "known@example.org"})
+    unknown = client.post(url, {"email": "nobody@example.org"})
+    assert (unknown.status_code, unknown["Location"]) == (known.status_code, known["Location"])
