@@ -161,6 +161,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Recovery Learning] "
+# Who the client is, behind proxies: one setting for allauth's limits and ours (config.rate_limits
+# asks allauth). With N trusted proxies the client is the Nth address from the right of
+# X-Forwarded-For; with 0 the header is ignored (a client could forge it) and REMOTE_ADDR counts.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 # Rate limits are kept in the cache: in production CACHE_URL must point at a shared cache.
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip"),

@@ -58,3 +58,17 @@ class SettingsFromEnvironmentTests:
             "True",
             "True",
         ]
+
+
+def test_the_trusted_proxy_settings_reach_allauth_and_our_rate_limits():
+    code = (
+        "import django; django.setup(); from allauth import app_settings as a; "
+        "print(a.TRUSTED_PROXY_COUNT, a.TRUSTED_CLIENT_IP_HEADER)"
+    )
+    env = {"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    default = run_python(["-c", code], env)
+    assert default.stdout.split() == ["0", "None"], default.stderr
+    behind = run_python(
+        ["-c", code], {**env, "TRUSTED_PROXY_COUNT": "1", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}
+    )
+    assert behind.stdout.split() == ["1", "X-Real-IP"], behind.stderr

@@ -232,6 +232,28 @@ class RateLimitTests:
 
 
 @pytest.mark.django_db
+class ClientBehindProxyTests:
+    """Rate limits count each client, not the proxy in front of them, and only trust
+    X-Forwarded-For as far as TRUSTED_PROXY_COUNT says."""
+
+    def from_client(self, client, address: str):
+        return post(client, VERIFY, {}, HTTP_X_FORWARDED_FOR=f"{address}, 10.0.0.9")
+
+    def test_without_trusted_proxies_a_forged_header_changes_nothing(self, client, settings):
+        settings.CREDENTIALS_API_RATE_LIMITS = {"verify": 1, "bulk": 1}
+        settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+        assert self.from_client(client, "198.51.100.1").status_code == 200
+        assert self.from_client(client, "198.51.100.2").status_code == 429
+
+    def test_behind_one_proxy_each_client_has_its_own_allowance(self, client, settings):
+        settings.CREDENTIALS_API_RATE_LIMITS = {"verify": 1, "bulk": 1}
+        settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2  # the TLS proxy and the load balancer
+        assert self.from_client(client, "198.51.100.1").status_code == 200
+        assert self.from_client(client, "198.51.100.2").status_code == 200
+        assert self.from_client(client, "198.51.100.1").status_code == 429
+
+
+@pytest.mark.django_db
 def test_the_openapi_document_and_docs_are_served_without_a_cdn(client):
     document = client.get("/api/openapi.json").json()
     assert {"/api/v1/verify", "/api/v1/verify/bulk", "/api/v1/credentials/{credential_id}"} <= set(
