@@ -161,6 +161,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Recovery Learning] "
+# Messages live in the session (server side), never in a cookie: some carry a secret shown once
+# (a new board API token, a transcript link).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Who the client is, behind proxies: one setting for allauth's limits and ours (config.rate_limits
 # asks allauth). With N trusted proxies the client is the Nth address from the right of
 # X-Forwarded-For; with 0 the header is ignored (a client could forge it) and REMOTE_ADDR counts.

@@ -4,6 +4,7 @@ the portal's bulk CSV verification; every read audited."""
 import csv
 import datetime
 import io
+import re
 import uuid
 
 from django.core.cache import cache
@@ -235,10 +236,13 @@ class PortalTests:
 
     def test_tokens_are_made_and_revoked_in_the_portal(self, client, board):
         client.force_login(board)
-        response = client.post(reverse("board:token_create"), {"name": "renewals"}, follow=True)
-        assert (
-            "Your new API token (copy it now, it is shown once): rlb_" in response.content.decode()
-        )
+        created = client.post(reverse("board:token_create"), {"name": "renewals"})
+        # The token reaches the page through the session, never through a cookie.
+        assert "messages" not in created.cookies
+        response = client.get(created["Location"])
+        secret = re.search(r"shown once\): (rlb_\S+?)<", response.content.decode()).group(1)
+        assert all(secret not in morsel.value for morsel in client.cookies.values())
+        assert secret not in client.get(created["Location"]).content.decode()  # once only
         token = BoardApiToken.objects.get()
         client.post(reverse("board:token_revoke", args=[token.pk]))
         token.refresh_from_db()

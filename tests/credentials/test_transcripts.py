@@ -99,13 +99,15 @@ class SharingTests:
 
     def test_a_link_is_shown_once_and_works_until_withdrawn(self, client, learner):
         client.force_login(learner)
-        response = client.post(
+        shared_now = client.post(
             reverse("credentials:share"),
             {"start": f"{today():%Y}-01-01", "end": today().isoformat(), "recipient": "link"},
-            follow=True,
         )
+        assert "messages" not in shared_now.cookies  # the link never travels in a cookie
+        response = client.get(shared_now["Location"])
         link = re.search(r"http://testserver(/transcripts/[^/]+/)", response.content.decode())
         assert link, "the link is shown after sharing"
+        assert all(link.group(1) not in morsel.value for morsel in client.cookies.values())
         share = TranscriptShare.objects.get()
         assert share.token_hash and link.group(1).split("/")[2] not in share.token_hash
         client.logout()
