@@ -84,6 +84,10 @@ def credential_issue(
     if issued_by is not None:
         if not issued_by.has_perm("credentials.add_credential"):
             raise IssuanceRefused("Only administrators may issue credentials by hand.")
+        if issued_by.pk == learner.pk:
+            raise IssuanceRefused(
+                "Nobody issues a credential to themselves: ask another administrator."
+            )
     else:
         status = (
             renewal_status(user=learner, achievement=achievement, now=now)
@@ -112,6 +116,7 @@ def credential_issue(
         valid_from=now,
         valid_until=valid_until,
         status=status_entries(index),
+        by_hand=issued_by is not None,
     )
     key, private = current_signing_key()
     signed = proof_create(

@@ -74,6 +74,16 @@ def achievement_document(achievement: Achievement, competencies) -> dict:
     return document
 
 
+BY_HAND_EVIDENCE = {
+    "type": ["Evidence"],
+    "name": "Issued by hand",
+    "narrative": (
+        "Issued by hand by a Recovery Learning administrator, not by the platform's check of "
+        "the achievement's criteria. The issuer's audit log records who issued it and when."
+    ),
+}
+
+
 def open_badge_credential(
     *,
     credential_id: str,
@@ -86,6 +96,7 @@ def open_badge_credential(
     valid_from: datetime,
     valid_until: datetime | None,
     status: list[dict],
+    by_hand: bool = False,
 ) -> dict:
     subject = {
         "type": ["AchievementSubject"],
@@ -121,4 +132,7 @@ def open_badge_credential(
     }
     if valid_until is not None:
         document["validUntil"] = timestamp(valid_until)
+    if by_hand:
+        # Signed with the rest, so a verifier sees that no rule check stands behind it.
+        document["evidence"] = [BY_HAND_EVIDENCE]
     return document

@@ -133,6 +133,12 @@ class IndependentVerifierTests:
         result = independent_verify(credential.document)
         assert result == {"verified": True, "errors": [], "status": CLEAR}
 
+    def test_a_credential_issued_by_hand_verifies_with_its_signed_evidence(self, signing_key):
+        from credentials.open_badges import BY_HAND_EVIDENCE
+
+        result = independent_verify(signed({**open_badge(), "evidence": [BY_HAND_EVIDENCE]}))
+        assert result == {"verified": True, "errors": [], "status": {}}
+
     def test_a_revoked_credential_fails_there_too(self, signing_key):
         credential = issued_credential()
         credential_revoke(

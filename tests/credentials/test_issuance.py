@@ -15,7 +15,7 @@ import pytest
 from accounts.models import Licence
 from accounts.roles import Role
 from credentials.issuance import IssuanceRefused, credential_issue, credential_revoke
-from credentials.models import AchievementKind, Credential
+from credentials.models import AchievementKind, AuditEntry, Credential
 from credentials.renewals import add_months
 from credentials.signing_keys import signing_key_add
 from credentials.verification import verify_document
@@ -112,10 +112,32 @@ class IssuanceTests:
         admin = staff_user(Role.ADMINISTRATOR)
         issued = credential_issue(learner=UserFactory(), achievement=achievement, issued_by=admin)
         assert issued.credential.issued_by == admin
+        # The signed document says so, and it still verifies: the evidence is signed with it.
+        [evidence] = issued.credential.document["evidence"]
+        assert evidence["name"] == "Issued by hand"
+        assert verify_document(issued.credential.document).status == "valid"
+        entry = AuditEntry.objects.get(action="credential issued")
+        assert (entry.actor_id, entry.details["by hand"]) == (admin.pk, True)
         with pytest.raises(IssuanceRefused, match="Only administrators"):
             credential_issue(
                 learner=UserFactory(), achievement=achievement, issued_by=UserFactory()
             )
+
+    def test_nobody_issues_a_credential_to_themselves(self, signing_key, achievement):
+        admin = staff_user(Role.ADMINISTRATOR)
+        with pytest.raises(IssuanceRefused, match="Nobody issues a credential to themselves"):
+            credential_issue(learner=admin, achievement=achievement, issued_by=admin)
+        assert not Credential.objects.exists()
+
+    def test_a_credential_earned_by_the_rules_carries_no_by_hand_evidence(
+        self, signing_key, achievement
+    ):
+        learner = UserFactory()
+        complete_course(learner, achievement)
+        assert (
+            "evidence"
+            not in credential_issue(learner=learner, achievement=achievement).credential.document
+        )
 
     def test_a_certification_is_valid_for_its_months_then_a_new_period_starts(
         self, signing_key, achievement
