@@ -150,6 +150,14 @@ def proof_verify(
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     options = {k: v for k, v in proof.items() if k not in {"proofValue", "@context"}}
     try:
+        # JSON-LD drops what no context defines, so the signature would not cover it: such
+        # content is refused, not shown beside a valid signature.
+        undefined = undefined_terms(unsecured, loader)
+        if undefined:
+            raise ProofError(
+                "The credential has content its signature does not cover (terms no context "
+                f"defines): {', '.join(undefined[:10])}."
+            )
         data = hash_data(unsecured, options, loader)
     except jsonld.JsonLdError as error:
         raise ProofError(f"The credential is not valid JSON-LD: {_reason(error)}") from error

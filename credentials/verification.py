@@ -63,6 +63,9 @@ def _shape_problem(document) -> str:
     contexts = document.get("@context")
     if not isinstance(contexts, list) or contexts[:1] != [VC_V2] or OB_V3 not in contexts:
         return f"The @context must start with {VC_V2} and include {OB_V3}."
+    if not all(isinstance(context, str) for context in contexts):
+        # An inline context (an @vocab, say) can define away what the signature leaves out.
+        return "The @context lists contexts by URL only; an inline context is not accepted."
     types = document.get("type")
     if not isinstance(types, list) or not {"VerifiableCredential", "OpenBadgeCredential"} <= {
         t for t in types if isinstance(t, str)

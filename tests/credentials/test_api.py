@@ -112,6 +112,21 @@ class VerifyTests:
         assert response.status_code == status
         assert reason in response.json()["detail"]
 
+    def test_content_the_signature_does_not_cover_makes_a_credential_invalid(
+        self, client, credential
+    ):
+        added = copy.deepcopy(credential.document)
+        added["credentialSubject"]["ceHoursSecretlyAdded"] = 40
+        result = post(client, VERIFY, added).json()
+        assert result["status"] == "invalid"
+        assert "content its signature does not cover" in failed(result)["signature"]
+        assert "ceHoursSecretlyAdded" in failed(result)["signature"]
+        inline = copy.deepcopy(credential.document)
+        inline["@context"] = [*inline["@context"], {"@vocab": "urn:anything:"}]
+        result = post(client, VERIFY, inline).json()
+        assert result["status"] == "invalid"
+        assert "an inline context is not accepted" in failed(result)["shape"]
+
     def test_something_that_is_not_a_credential_is_invalid_with_the_reason(self, client, db):
         result = post(client, VERIFY, {"hello": "world"}).json()
         assert result["status"] == "invalid"
