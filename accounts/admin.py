@@ -1,13 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import Licence, User
 from accounts.privilege import groups_within_reach
+from accounts.services import LicenceRefused, licence_verify
 
 
 class LicenceInline(admin.TabularInline):
     model = Licence
+    fk_name = "user"
     extra = 0
+    readonly_fields = ["verified_at", "verified_by"]
 
 
 @admin.register(User)
@@ -50,3 +53,26 @@ class UserAdmin(BaseUserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(Licence)
+class LicenceAdmin(admin.ModelAdmin):
+    """Program staff verify a claimed licence here, after checking the issuing board's public
+    register; only verified licences reach credentials, exports and board lookups."""
+
+    list_display = ["number", "jurisdiction", "licence_type", "user", "verified_at", "verified_by"]
+    list_filter = [("verified_at", admin.EmptyFieldListFilter), "jurisdiction", "licence_type"]
+    search_fields = ["number", "user__email", "user__last_name"]
+    readonly_fields = ["verified_at", "verified_by"]
+    actions = ["verify"]
+
+    @admin.action(description="Verify the selected licences", permissions=["change"])
+    def verify(self, request, queryset):
+        done = 0
+        for licence in queryset.select_related("user"):
+            try:
+                licence_verify(licence=licence, by=request.user)
+                done += 1
+            except LicenceRefused as refused:
+                self.message_user(request, f"{licence}: {refused}", messages.ERROR)
+        self.message_user(request, f"{done} licence(s) verified.")

@@ -134,6 +134,12 @@ class Licence(models.Model):
     licence_type = models.CharField(max_length=16, choices=LicenceType.choices)
     number = models.CharField(max_length=40, validators=[licence_number_validator])
     created_at = models.DateTimeField(auto_now_add=True)
+    # A licence is only claimed until program staff or the board that issued it confirm it;
+    # only verified licences go into credentials, regulator exports and board lookups.
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["jurisdiction", "licence_type", "number"]
@@ -142,7 +148,16 @@ class Licence(models.Model):
                 fields=["user", "jurisdiction", "licence_type", "number"],
                 name="accounts_licence_unique_per_user",
             ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "licence_type", "number"],
+                condition=models.Q(verified_at__isnull=False),
+                name="accounts_licence_verified_for_one_holder",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_licence_type_display()} {self.number} ({self.jurisdiction})"
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None

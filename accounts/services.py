@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Licence, User
 from accounts.roles import Role
@@ -59,3 +60,28 @@ def licence_add(*, user: User, jurisdiction: str, licence_type: str, number: str
 def licence_delete(*, user: User, licence_id: int) -> None:
     """Only the holder removes their own licence; another person's id is simply not found."""
     Licence.objects.filter(user=user, pk=licence_id).delete()
+
+
+class LicenceRefused(ValueError):
+    """A licence verification the rules refuse; `str()` says why."""
+
+
+@transaction.atomic
+def licence_verify(*, licence: Licence, by: User) -> Licence:
+    """Confirm that `licence` is its holder's. Callers check that `by` may (program staff, or
+    the board the holder shared with). A licence verified for one person is never verified for
+    another: a second claim to the same number stays a claim."""
+    licence = Licence.objects.select_for_update().get(pk=licence.pk)
+    if licence.verified_at is not None:
+        return licence
+    taken = Licence.objects.filter(
+        jurisdiction=licence.jurisdiction,
+        licence_type=licence.licence_type,
+        number=licence.number,
+        verified_at__isnull=False,
+    ).exclude(pk=licence.pk)
+    if taken.exists():
+        raise LicenceRefused("This licence is already verified as another person's.")
+    licence.verified_at, licence.verified_by = timezone.now(), by
+    licence.save(update_fields=["verified_at", "verified_by"])
+    return licence

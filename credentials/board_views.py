@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import Licence
 from credentials import boards
 from credentials.forms import BulkCsvForm, TokenForm
 from credentials.models import BoardApiToken
@@ -92,3 +93,18 @@ def token_revoke(request, token_id):
     boards.api_token_revoke(token=token, board=request.user)
     messages.success(request, f"The token “{token.name}” is revoked.")
     return redirect("board:portal")
+
+
+@board_only
+@require_POST
+def licence_confirm(request, share_id, licence_id):
+    """Confirm, from the board's own register, a licence of someone who shared with it."""
+    share = get_object_or_404(boards.shares_with(request.user), pk=share_id)
+    licence = get_object_or_404(Licence, pk=licence_id, user_id=share.learner_id)
+    try:
+        boards.board_licence_verify(board=request.user, licence=licence)
+    except boards.BoardRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Confirmed: {licence.jurisdiction} {licence.number}.")
+    return redirect("board:share", share_id=share.pk)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Licence, User
 from accounts.roles import Role, user_roles
+from accounts.services import LicenceRefused, licence_verify
 from config.csv_output import csv_text
 from credentials.audit import audit_record
 from credentials.models import BoardApiToken, TranscriptShare
@@ -119,8 +120,11 @@ def licensee_transcript(
     not_shared = BoardRefused(
         "No licensee with that licence has shared a transcript covering this period with you."
     )
+    # Only verified licences: someone else's claim to the number never hides its holder.
     licences = Licence.objects.filter(
-        jurisdiction=jurisdiction.strip().upper(), number=licence_number.strip()
+        jurisdiction=jurisdiction.strip().upper(),
+        number=licence_number.strip(),
+        verified_at__isnull=False,
     )
     learner_ids = list(licences.values_list("user_id", flat=True))
     if len(learner_ids) != 1:
@@ -174,3 +178,21 @@ def bulk_csv_verify(upload: bytes) -> str:
             ]
         )
     return csv_text(RESULT_COLUMNS, lines)
+
+
+def board_licence_verify(*, board: User, licence: Licence) -> Licence:
+    """A board confirms a licence of someone who shared their CE transcript with it: it is the
+    body that can check its own register."""
+    if not shares_with(board).filter(learner_id=licence.user_id).exists():
+        raise BoardRefused("You can confirm the licences of people who shared with you.")
+    try:
+        verified = licence_verify(licence=licence, by=board)
+    except LicenceRefused as refused:
+        raise BoardRefused(str(refused)) from refused
+    audit_record(
+        action="licence verified",
+        subject=f"licence {licence.pk}",
+        actor=board,
+        details={"jurisdiction": licence.jurisdiction, "type": licence.licence_type},
+    )
+    return verified

@@ -102,7 +102,7 @@ def credential_issue(
     index = free_status_index()
     licences = [
         f"{licence.jurisdiction} {licence.licence_type} {licence.number}"
-        for licence in learner.licences.all()
+        for licence in learner.licences.filter(verified_at__isnull=False)  # claims stay out
     ]
     holder_name = learner.get_full_name() or learner.email
     document = open_badge_credential(

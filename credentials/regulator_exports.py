@@ -71,7 +71,7 @@ def ce_broker_roster(start: datetime.date, end: datetime.date) -> str:
     for credential in completions(start, end):
         learner, achievement = credential.learner, credential.achievement
         topics = [topic.name for topic in achievement.course.topics.all()]
-        for licence in learner.licences.all():
+        for licence in learner.licences.filter(verified_at__isnull=False):
             rows.append(
                 [
                     learner.first_name,
@@ -95,7 +95,7 @@ def pars_batch(start: datetime.date, end: datetime.date) -> str:
     rows = []
     for credential in completions(start, end):
         learner, achievement = credential.learner, credential.achievement
-        licences = list(learner.licences.all())
+        licences = list(learner.licences.filter(verified_at__isnull=False))
         rows.append(
             [
                 learner.first_name,

@@ -41,7 +41,13 @@ def board(db):
 def licensee(db):
     signing_key_add()
     person = UserFactory(first_name="Riley", last_name="Resident")
-    Licence.objects.create(user=person, jurisdiction="US-NY", licence_type="MD", number="12345")
+    Licence.objects.create(
+        user=person,
+        jurisdiction="US-NY",
+        licence_type="MD",
+        number="12345",
+        verified_at=timezone.now(),
+    )
     achievement = course_achievement("ce", ce_hours="2.5")
     complete_course(person, achievement)
     credential_issue(learner=person, achievement=achievement)

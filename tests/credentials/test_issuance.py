@@ -40,8 +40,14 @@ class IssuanceTests:
     ):
         learner = UserFactory(first_name="Riley", last_name="Resident")
         Licence.objects.create(
-            user=learner, jurisdiction="US-NY", licence_type="MD", number="12345"
+            user=learner,
+            jurisdiction="US-NY",
+            licence_type="MD",
+            number="12345",
+            verified_at=timezone.now(),
         )
+        # Someone else's number, claimed and never verified, is not written into the credential.
+        Licence.objects.create(user=learner, jurisdiction="US-NY", licence_type="RN", number="999")
         with django_capture_on_commit_callbacks(execute=True):
             complete_course(learner, achievement)
         credential = Credential.objects.get()

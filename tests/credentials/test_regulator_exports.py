@@ -26,8 +26,15 @@ def completions(db, settings):
     achievement.tracking_number = "20-998877"
     achievement.save(update_fields=["tracking_number"])
     riley = UserFactory(first_name="Riley", last_name="Resident", birth_month=4, birth_day=9)
-    Licence.objects.create(user=riley, jurisdiction="US-NY", licence_type="MD", number="111")
-    Licence.objects.create(user=riley, jurisdiction="US-FL", licence_type="MD", number="222")
+    verified = {"verified_at": timezone.now()}
+    Licence.objects.create(
+        user=riley, jurisdiction="US-NY", licence_type="MD", number="111", **verified
+    )
+    Licence.objects.create(
+        user=riley, jurisdiction="US-FL", licence_type="MD", number="222", **verified
+    )
+    # A claim nobody verified stays out of every export.
+    Licence.objects.create(user=riley, jurisdiction="US-CA", licence_type="MD", number="333")
     revoked = UserFactory(first_name="Rev", last_name="Oked")
     for person in (riley, revoked):
         complete_course(person, achievement)
