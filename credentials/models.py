@@ -170,6 +170,23 @@ class AuditChainHead(models.Model):
         return self.last_hash
 
 
+class AuditAnchor(models.Model):
+    """The audit chain's head at a moment, signed with the issuer key (credentials.audit_anchors):
+    a chain rewritten whole, hashes and all, no longer holds the anchored hash."""
+
+    entry_id = models.PositiveBigIntegerField(help_text="The last entry when it was signed.")
+    entry_hash = models.CharField(max_length=64)
+    signed_at = models.CharField(max_length=40, help_text="ISO time, as signed.")
+    key_id = models.SlugField(max_length=60)
+    signature = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"anchor of entry {self.entry_id} ({self.signed_at})"
+
+
 class AuditEntry(models.Model):
     """One append-only, hash-chained record: `entry_hash` = sha256(previous hash + this entry's
     fields), so changing or removing an entry breaks every hash after it

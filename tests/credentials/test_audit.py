@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from accounts.roles import Role
-from credentials.audit import audit_chain_check
+from credentials.audit import GENESIS, audit_chain_check, entry_hash
 from credentials.issuance import credential_issue, credential_revoke, credential_suspend
-from credentials.models import AuditEntry
+from credentials.models import AuditAnchor, AuditChainHead, AuditEntry
 from credentials.signing_keys import signing_key_add
 from tests.credentials.factories import complete_course, course_achievement
 from tests.factories import UserFactory, staff_user
@@ -52,7 +52,7 @@ class AuditLogTests:
         assert entries[-1].details == {"reason": "Issued in error."}
         assert entries[-1].actor_label.endswith(">")  # name and email as they were
         assert all(b.previous_hash == a.entry_hash for a, b in pairwise(entries))
-        assert "The audit log is intact: 5 entries." in verify()
+        assert "The audit log is intact: 5 entries, 0 anchors." in verify()
 
     def test_a_changed_entry_is_found(self, history):
         entry = AuditEntry.objects.get(action="credential revoked")
@@ -97,3 +97,55 @@ def test_administrators_read_the_log_in_the_cms_and_nobody_changes_it(client, hi
     assert client.post(edit, {"action": "x"}).status_code in {302, 403}
     client.force_login(staff_user(Role.AUTHOR))
     assert client.get(listing).status_code in {302, 403}
+
+
+def rewrite_whole_chain(entry: AuditEntry, **changes) -> None:
+    """What someone with write access to the database could do: change an entry and recompute
+    every hash after it, so that the chain alone looks intact."""
+    AuditEntry.objects.filter(pk=entry.pk).update(**changes)
+    previous = GENESIS
+    for row in AuditEntry.objects.order_by("pk"):
+        digest = entry_hash(
+            previous,
+            at=row.at,
+            actor_label=row.actor_label,
+            action=row.action,
+            subject=row.subject,
+            details=row.details,
+        )
+        AuditEntry.objects.filter(pk=row.pk).update(previous_hash=previous, entry_hash=digest)
+        previous = digest
+    AuditChainHead.objects.filter(pk=1).update(last_hash=previous)
+
+
+@pytest.mark.django_db
+class AnchorTests:
+    def test_a_chain_rewritten_whole_is_found_by_its_signed_anchor(self, history, tmp_path):
+        exported = tmp_path / "anchors.jsonl"
+        call_command("audit_anchor", "--output", str(exported), stdout=StringIO())
+        assert "5 entries, 1 anchors" in verify()
+        revoked = AuditEntry.objects.get(action="credential revoked")
+        rewrite_whole_chain(revoked, details={"reason": "Quietly changed."})
+        assert audit_chain_check()[1] is None  # the hashes alone no longer tell
+        with pytest.raises(CommandError, match="the chain was rewritten"):
+            verify()
+        # Removing the anchors from the database does not help: the export still holds them.
+        AuditAnchor.objects.all().delete()
+        assert "0 anchors" in verify()
+        with pytest.raises(CommandError, match="the chain was rewritten"):
+            call_command("audit_verify", "--anchors", str(exported), stdout=StringIO())
+
+    def test_an_altered_or_forged_anchor_is_found(self, history):
+        call_command("audit_anchor", stdout=StringIO())
+        anchor = AuditAnchor.objects.get()
+        AuditAnchor.objects.filter(pk=anchor.pk).update(entry_hash="0" * 64)
+        with pytest.raises(CommandError, match="signature does not match"):
+            verify()
+
+    def test_a_bad_export_file_is_a_clear_error(self, history, tmp_path):
+        bad = tmp_path / "anchors.jsonl"
+        bad.write_text("not json\n")
+        with pytest.raises(CommandError, match="anchors.jsonl:1 is not a JSON anchor"):
+            call_command("audit_verify", "--anchors", str(bad), stdout=StringIO())
+        with pytest.raises(CommandError, match="Cannot read"):
+            call_command("audit_verify", "--anchors", str(tmp_path / "missing"), stdout=StringIO())
