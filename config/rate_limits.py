@@ -6,12 +6,18 @@ from __future__ import annotations
 import time
 
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 
 from allauth.account.adapter import get_adapter
 
 
 def client_ip(request) -> str:
-    return get_adapter(request).get_client_ip(request)
+    """The client's address; requests whose address cannot be told (no REMOTE_ADDR, or a
+    trusted client-IP header missing) share one bucket rather than failing."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return "unknown"
 
 
 def allow(request, *, action: str, per_minute: int, cost: int = 1) -> bool:

@@ -40,7 +40,25 @@ MAX_BULK_BODY_BYTES = 2 * 1024 * 1024
 ANY_OBJECT = {"type": "object", "description": "An Open Badges 3.0 credential, as issued."}
 MAX_BODY_BYTES = 512 * 1024
 
-api = NinjaAPI(
+BOARD_TOKEN_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "A licensing board's API token (board portal › API tokens). Optional for "
+    "verification, where it lifts the anonymous rate limit; required to read a licensee's CE "
+    "hours.",
+}
+
+
+class VerificationApi(NinjaAPI):
+    """Declares the board token scheme, which our own token check (`_board`) enforces."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"].setdefault("securitySchemes", {})["BoardToken"] = BOARD_TOKEN_SCHEME
+        return schema
+
+
+api = VerificationApi(
     title="Recovery Learning credential verification",
     version="1",
     description=(
@@ -52,6 +70,8 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+# Verification works anonymously or with a board token; an invalid token is a 401.
+ANONYMOUS_OR_BOARD = {"security": [{}, {"BoardToken": []}]}
 
 
 class CheckOut(Schema):
@@ -80,6 +100,24 @@ class BulkIn(Schema):
     credentials: list[dict[str, Any]] = []
 
 
+# As the endpoint checks it: at least one id or credential, each list within its limit.
+BULK_BODY_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "ids": {"type": "array", "items": {"type": "string"}, "maxItems": BULK_LIMIT},
+        "credentials": {
+            "type": "array",
+            "items": {"type": "object"},
+            "maxItems": BULK_DOCUMENT_LIMIT,
+        },
+    },
+    "anyOf": [
+        {"required": ["ids"], "properties": {"ids": {"minItems": 1}}},
+        {"required": ["credentials"], "properties": {"credentials": {"minItems": 1}}},
+    ],
+}
+
+
 class BulkResult(VerificationOut):
     id: str | None = None
     input: int
@@ -91,6 +129,12 @@ class BulkOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class InvalidParametersOut(Schema):
+    """Parameters that do not parse (a malformed id or date): each problem, located."""
+
+    detail: list[dict[str, Any]]
 
 
 def _board(request: HttpRequest):
@@ -168,10 +212,14 @@ def _summary(credential: Credential, verification: Verification) -> dict:
 
 @api.post(
     "/v1/verify",
-    response={200: VerificationOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut},
+    response={200: VerificationOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 429: ErrorOut},
     summary="Verify a credential given as JSON",
     openapi_extra={
-        "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}
+        **ANONYMOUS_OR_BOARD,
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
     },
 )
 def verify(request: HttpRequest):
@@ -185,7 +233,14 @@ def verify(request: HttpRequest):
 
 @api.get(
     "/v1/credentials/{credential_id}",
-    response={200: CredentialOut, 404: ErrorOut, 429: ErrorOut},
+    response={
+        200: CredentialOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        422: InvalidParametersOut,
+        429: ErrorOut,
+    },
+    openapi_extra=ANONYMOUS_OR_BOARD,
     summary="The status of a credential we issued",
 )
 def credential_status(request: HttpRequest, credential_id: uuid.UUID):
@@ -199,15 +254,16 @@ def credential_status(request: HttpRequest, credential_id: uuid.UUID):
 
 @api.post(
     "/v1/verify/bulk",
-    response={200: BulkOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut},
+    response={200: BulkOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 429: ErrorOut},
     summary=(
         f"Verify up to {BULK_LIMIT} credentials by id, or up to {BULK_DOCUMENT_LIMIT} sent as JSON"
     ),
     openapi_extra={
+        **ANONYMOUS_OR_BOARD,
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": BulkIn.model_json_schema()}},
-        }
+            "content": {"application/json": {"schema": BULK_BODY_SCHEMA}},
+        },
     },
 )
 def verify_bulk(request: HttpRequest):
@@ -219,8 +275,8 @@ def verify_bulk(request: HttpRequest):
     count = len(body.ids) + len(body.credentials)
     if count == 0:
         raise HttpError(400, "Send 'ids' (credential ids) or 'credentials' (JSON objects).")
-    if count > BULK_LIMIT:
-        raise HttpError(400, f"At most {BULK_LIMIT} credentials a request; this one has {count}.")
+    if len(body.ids) > BULK_LIMIT:
+        raise HttpError(400, f"At most {BULK_LIMIT} ids a request; this one has {len(body.ids)}.")
     if len(body.credentials) > BULK_DOCUMENT_LIMIT:
         raise HttpError(
             400,
@@ -269,7 +325,15 @@ class TranscriptOut(Schema):
 
 @api.get(
     "/v1/licensees/ce-hours",
-    response={200: TranscriptOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    response={
+        200: TranscriptOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        422: InvalidParametersOut,
+        429: ErrorOut,
+    },
+    openapi_extra={"security": [{"BoardToken": []}]},
     summary="A licensee's CE hours for a period they shared with your board (board token)",
 )
 def licensee_ce_hours(

@@ -184,7 +184,7 @@ class BulkTests:
     def test_over_the_limit_or_empty_is_refused_with_the_reason(self, client, db):
         response = post(client, BULK, {"ids": [str(uuid.uuid4()) for _ in range(1001)]})
         assert response.status_code == 400
-        assert response.json()["detail"] == "At most 1000 credentials a request; this one has 1001."
+        assert response.json()["detail"] == "At most 1000 ids a request; this one has 1001."
         response = post(client, BULK, {})
         assert response.status_code == 400
         assert "Send 'ids'" in response.json()["detail"]
