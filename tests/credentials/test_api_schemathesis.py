@@ -5,6 +5,8 @@ CI on every change."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from config.wsgi import application
@@ -16,7 +18,20 @@ EXAMPLES_PER_OPERATION = 25
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/"))
 
 
+@pytest.fixture
+def connection_kept_across_requests():
+    """The WSGI handler closes the database connection after each request. Inside a test's
+    transaction that closes the connection the test is using (PostgreSQL says "the connection
+    is closed"), so keep it open, as Django's own test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("connection_kept_across_requests")
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
