@@ -3,10 +3,11 @@ generates valid and invalid requests for every operation and checks that none ge
 every answer (status, content type, body) is one the document declares. Bounded, so it runs in
 CI on every change."""
 
-import pytest
-import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+
+import pytest
+import schemathesis
 from hypothesis import HealthCheck, settings
 
 from config.wsgi import application
