@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
@@ -271,6 +272,36 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere: scripts, styles, fonts and requests come from our origin only
+# (config/csp.py). Violations are reported to CSP_REPORT_URI when it is set.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": env.str("CSP_REPORT_URI", default="") or None,
+    }
+}
+# Allowances by path prefix (config/csp.py). Wagtail 8's admin writes inline scripts (its date
+# and chooser widgets, StreamField) and inline styles (the rich-text editor), and frames its own
+# live preview; no nonce or hash can cover them, so they hold under /cms/ only: staff with a
+# second factor, never a page a learner or a board sees. The Django admin needs none.
+CONTENT_SECURITY_POLICY_PATH_REPLACE: dict[str, dict[str, list[str]]] = {
+    "/cms/": {
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a one-way door for a domain; it is opt-in through SECURE_HSTS_PRELOAD.
     "security.W021",

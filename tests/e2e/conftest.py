@@ -33,6 +33,21 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 390, "height": 844}
 
+# Every page every e2e test opens reports each Content-Security-Policy violation to the test
+# (init scripts and bindings run outside the page's policy), so a blocked script or style fails
+# the test that met it.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation({
+    page: location.href,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: `${event.sourceFile}:${event.lineNumber}`,
+    sample: event.sample,
+  });
+});
+"""
+
 # Auto-waiting assertions fail fast enough on a live server that answers in milliseconds.
 expect.set_options(timeout=10_000)
 
@@ -95,10 +110,17 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def new_page(request, browser, site):
+def csp_violations() -> list[dict]:
+    """The Content-Security-Policy violations the test's pages reported, in order."""
+    return []
+
+
+@pytest.fixture
+def new_page(request, browser, site, csp_violations):
     """new_page(**context_options) opens a page in a fresh browser context on the live server.
 
-    When the test fails, each page's screenshot and HTML go to .e2e-artifacts/ for CI to keep."""
+    The test fails if any of its pages reported a CSP violation. When the test fails, each
+    page's screenshot and HTML go to .e2e-artifacts/ for CI to keep."""
     contexts = []
 
     def make(**context_options) -> Page:
@@ -109,6 +131,8 @@ def new_page(request, browser, site):
         # the next test. No e2e test is about that beacon (tests/courses cover the endpoint);
         # without it, the page's time still reaches the server with "Mark as complete".
         context.add_init_script("delete Navigator.prototype.sendBeacon")
+        context.expose_binding("__cspViolation", lambda _, report: csp_violations.append(report))
+        context.add_init_script(CSP_LISTENER)
         contexts.append(context)
         return context.new_page()
 
@@ -122,6 +146,11 @@ def new_page(request, browser, site):
                 page.screenshot(path=ARTIFACTS / f"{name}-{number}.png", full_page=True)
                 (ARTIFACTS / f"{name}-{number}.html").write_text(page.content())
         context.close()
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(
+        f"- {v['page']}: {v['directive']} blocked {v['blocked'] or 'inline'} "
+        f"at {v['source']} {v['sample']!r}"
+        for v in csp_violations
+    )
 
 
 @pytest.fixture
