@@ -50,6 +50,7 @@ format: $(STAMP)
 
 check-deploy: $(STAMP)
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdefghij \
+	CREDENTIALS_KEY_ENCRYPTION_KEY=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=') \
 	ALLOWED_HOSTS=learning.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 demo-totp: $(STAMP)

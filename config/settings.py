@@ -216,11 +216,19 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 
 # Credentials are signed by the site's did:web (derived from SITE_URL unless set here). The
-# current key's private part comes from CREDENTIALS_SIGNING_KEY (a private Multikey) or from a
-# file under CREDENTIALS_KEY_DIR that `manage.py credentials_key_add` writes; never the repo.
+# current key's private part comes from CREDENTIALS_SIGNING_KEY (a private Multikey, sealed or
+# not) or from a file under CREDENTIALS_KEY_DIR that `credentials_key_add` writes; never the repo.
 CREDENTIALS_ISSUER_DID = env.str("CREDENTIALS_ISSUER_DID", default="")
 CREDENTIALS_SIGNING_KEY = env.str("CREDENTIALS_SIGNING_KEY", default="")
 CREDENTIALS_KEY_DIR = env.path("CREDENTIALS_KEY_DIR", default=BASE_DIR / "private-keys")
+# Encryption at rest (credentials/key_wrapping.py): with a key-encryption key (KEK) or a KMS
+# wrapper set, private keys are stored sealed and a plain one is refused. Previous KEKs stay
+# readable during a rotation until `credentials_key_wrap` re-seals under the current one.
+CREDENTIALS_KEY_ENCRYPTION_KEY = env.str("CREDENTIALS_KEY_ENCRYPTION_KEY", default="")
+CREDENTIALS_KEY_ENCRYPTION_KEYS_PREVIOUS = env.list(
+    "CREDENTIALS_KEY_ENCRYPTION_KEYS_PREVIOUS", default=[]
+)
+CREDENTIALS_KEY_WRAPPER = env.str("CREDENTIALS_KEY_WRAPPER", default="")
 # Certification renewal: reminders so many days before the end, renewal possible from the first
 # of them, and a grace period after the end before the status list marks it suspended.
 CREDENTIALS_RENEWAL_REMINDER_DAYS = env.list(

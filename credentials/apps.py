@@ -6,4 +6,7 @@ class CredentialsConfig(AppConfig):
     verbose_name = "Credentials"
 
     def ready(self):
-        from credentials import receivers  # noqa: F401  (connects the signal receivers)
+        from credentials import (  # noqa: F401  (connect receivers, register checks)
+            checks,
+            receivers,
+        )

@@ -7,6 +7,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-production-like-secret-key-that-is-long-enough-0123456789-abcdefghij",
     "ALLOWED_HOSTS": "learning.example.org",
     "DJANGO_SETTINGS_MODULE": "config.settings",
+    "CREDENTIALS_KEY_ENCRYPTION_KEY": "vY8pNlE3c0dE9m2c4Kp1xWq7sT6uR5oA3bH2jG1fD0k",  # a test KEK
 }
 
 
@@ -25,6 +26,12 @@ class ProductionSettingsTests:
         result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
         assert result.returncode == 0, result.stdout + result.stderr
         assert "no issues" in result.stdout
+
+    def test_deploy_check_warns_while_the_signing_key_is_unencrypted_at_rest(self):
+        env = {k: v for k, v in PRODUCTION_ENV.items() if k != "CREDENTIALS_KEY_ENCRYPTION_KEY"}
+        result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+        assert result.returncode != 0
+        assert "credentials.W001" in result.stderr + result.stdout
 
     def test_debug_runs_without_a_secret_key(self):
         result = manage("check", env={"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"})
