@@ -42,6 +42,7 @@ class ShownItem:
     vignette_text: str
     options: list[ShownOption] = field(default_factory=list)
     correct: bool | None = None
+    answered: bool = False
 
     @property
     def multiple(self) -> bool:
@@ -54,7 +55,8 @@ class ShownItem:
 
 def attempt_items(*, attempt: Attempt, with_feedback: bool = False) -> list[ShownItem]:
     """The attempt's questions in their frozen order, with the learner's saved answers. The key
-    and rationales are added only when `with_feedback` and the attempt has been graded."""
+    and rationales are added only when `with_feedback` and the attempt has been graded, and only
+    for questions the learner answered: a blank submission must not be a way to read the key."""
     reveal = with_feedback and attempt.status == AttemptStatus.SUBMITTED
     versions = {
         v.pk: v
@@ -67,6 +69,7 @@ def attempt_items(*, attempt: Attempt, with_feedback: bool = False) -> list[Show
         options = {option["id"]: option for option in version.options}
         response = responses.get(version.pk)
         selected = set(response.selected) if response else set()
+        item_reveal = reveal and bool(selected)
         item = ShownItem(
             number=number,
             version_id=version.pk,
@@ -74,7 +77,8 @@ def attempt_items(*, attempt: Attempt, with_feedback: bool = False) -> list[Show
             stem=version.stem,
             vignette_title=version.vignette_title,
             vignette_text=version.vignette_text,
-            correct=response.correct if (reveal and response) else None,
+            correct=response.correct if item_reveal else None,
+            answered=bool(selected),
         )
         for option_id in entry["options"]:
             option = options[option_id]
@@ -83,8 +87,8 @@ def attempt_items(*, attempt: Attempt, with_feedback: bool = False) -> list[Show
                     id=option_id,
                     text=option["text"],
                     selected=option_id in selected,
-                    correct=option["correct"] if reveal else None,
-                    rationale=option["rationale"] if reveal else "",
+                    correct=option["correct"] if item_reveal else None,
+                    rationale=option["rationale"] if item_reveal else "",
                 )
             )
         shown.append(item)

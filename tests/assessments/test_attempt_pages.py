@@ -76,7 +76,9 @@ class AnswerKeyTests:
         assert f'value="{option(items[0], "A")}"' in take
         assert "Option A of pg-0" in take
 
-    def test_after_grading_the_full_policy_shows_every_rationale(self, signed_in, check, items):
+    def test_after_grading_the_full_policy_shows_the_rationales_of_answered_questions(
+        self, signed_in, check, items
+    ):
         signed_in.post(reverse("assessments:detail", args=[check.pk]))
         attempt = Attempt.objects.get()
         response = signed_in.post(
@@ -86,8 +88,24 @@ class AnswerKeyTests:
         assert response.url == reverse("assessments:result", args=[attempt.pk])
         result = page(signed_in.get(response.url))
         assert "33.33%" in result
-        for rationale in secrets_of(items)[:-2]:
+        for rationale in secrets_of(items[:1])[:-2]:
             assert rationale in result
+        # The two questions left blank keep their key: answering is the price of feedback.
+        for rationale in secrets_of(items[1:])[:-2]:
+            assert rationale not in result
+        assert result.count("not answered") == 2
+
+    def test_a_blank_submission_reads_no_key_even_under_the_full_policy(
+        self, signed_in, check, items
+    ):
+        assert check.feedback == FeedbackPolicy.FULL
+        signed_in.post(reverse("assessments:detail", args=[check.pk]))
+        attempt = Attempt.objects.get()
+        signed_in.post(reverse("assessments:take", args=[attempt.pk]), {"action": "submit"})
+        result = page(signed_in.get(reverse("assessments:result", args=[attempt.pk])))
+        assert "0%" in result
+        for secret in secrets_of(items):
+            assert secret not in result
 
     def test_score_only_until_passed_keeps_the_rationales_back(self, signed_in, course, exam_items):
         assessment = exam(course, feedback=FeedbackPolicy.SCORE_THEN_FULL_ON_PASS)

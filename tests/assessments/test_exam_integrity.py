@@ -1,8 +1,9 @@
 """A credential must certify knowledge, not the ability to copy a key: the shipped question banks
 tried as a dishonest learner would, on every course.
 
-The learner harvests every key that any knowledge-check result page shows them (submitting each
-check blank, the quickest way to see its key), then answers each exam with those keys wherever
+The learner harvests every key that any knowledge-check result page shows them (a blank submission
+shows none, so they answer every question with its first option, the quickest way to see its
+key), then answers each exam with those keys wherever
 they fit and the first option elsewhere, using every attempt the exam allows. Another learner
 simply always picks the first option. Both run against the real curricula, through the services
 and result pages a learner uses, with seeded randomness so that a failure can be replayed.
@@ -39,14 +40,15 @@ class DishonestLearnerTests(TestCase):
         )
         cls.checks = list(Assessment.objects.filter(kind=AssessmentKind.KNOWLEDGE_CHECK))
 
-    def harvest(self, learner) -> set[str]:
-        """Every option text a knowledge-check result page shows as correct, after blank
-        submissions: what a learner could copy down."""
+    def harvest(self, learner, *, blank: bool = False) -> set[str]:
+        """Every option text a knowledge-check result page shows as correct, after submissions
+        that answer each question with its first option (or none): what a learner could copy."""
         self.client.force_login(learner)
         keys: set[str] = set()
         for check in self.checks:
             attempt = attempt_start(user=learner, assessment=check)
-            attempt_submit(attempt=attempt)
+            first = {str(i.version_id): [i.options[0].id] for i in attempt_items(attempt=attempt)}
+            attempt_submit(attempt=attempt, answers={} if blank else first)
             page = self.client.get(reverse("assessments:result", args=[attempt.pk]))
             self.assertEqual(page.status_code, 200)
             keys.update(html.unescape(text) for text in SHOWN_KEY.findall(page.content.decode()))
@@ -73,6 +75,9 @@ class DishonestLearnerTests(TestCase):
             attempts.append(attempt_submit(attempt=attempt, answers=answer(attempt), now=now))
             now += timedelta(minutes=exam.cooldown_minutes + 1)
         return attempts
+
+    def test_a_blank_knowledge_check_shows_no_key(self):
+        self.assertEqual(self.harvest(UserFactory(), blank=True), set())
 
     def test_no_knowledge_check_shows_a_key_that_an_exam_asks(self):
         keys = self.harvest(UserFactory())
