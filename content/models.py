@@ -49,6 +49,33 @@ class StandardPage(Page):
         verbose_name = "standard page"
 
 
+class ReferenceKind(models.TextChoices):
+    """What kind of work a source is, shown to learners beside it: a meta-analysis and an
+    advocacy statement are both worth reading, for different things."""
+
+    SYSTEMATIC_REVIEW = "systematic-review", "Systematic review or meta-analysis"
+    TRIAL = "trial", "Randomised or controlled trial"
+    COHORT = "cohort", "Cohort or registry study"
+    OBSERVATIONAL = "observational", "Other observational study"
+    QUALITATIVE = "qualitative", "Qualitative study"
+    NARRATIVE_REVIEW = "narrative-review", "Narrative review or commentary"
+    GUIDELINE = "guideline", "Clinical guideline"
+    REGULATOR = "regulator", "Regulator warning or label"
+    LAW = "law", "Law, treaty or legal guidance"
+    LIVED_EXPERIENCE = "lived-experience", "Lived-experience account"
+    ADVOCACY = "advocacy", "Advocacy or position statement"
+    GREY_LITERATURE = "grey-literature", "Report or web page (grey literature)"
+    BOOK = "book", "Book or chapter"
+
+
+# Only these may stand without a DOI or URL, saying why in `unpublished`: research must be findable.
+UNPUBLISHED_KINDS = (
+    ReferenceKind.ADVOCACY,
+    ReferenceKind.GREY_LITERATURE,
+    ReferenceKind.LIVED_EXPERIENCE,
+)
+
+
 class Reference(models.Model):
     """A source that lessons cite. `key` is the stable handle curriculum files use ([@key])."""
 
@@ -63,6 +90,15 @@ class Reference(models.Model):
     )
     doi = models.CharField("DOI", max_length=200, blank=True, help_text="e.g. 10.1038/xyz")
     url = models.URLField("URL", max_length=500, blank=True)
+    kind = models.CharField(
+        "type", max_length=20, choices=ReferenceKind.choices, default=ReferenceKind.GREY_LITERATURE
+    )
+    unpublished = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For a source with no public origin: what it is and where it is held. Shown to "
+        "learners in place of a link.",
+    )
 
     panels = [
         FieldPanel("key"),
@@ -72,15 +108,23 @@ class Reference(models.Model):
         FieldPanel("source"),
         FieldPanel("doi"),
         FieldPanel("url"),
+        FieldPanel("kind"),
+        FieldPanel("unpublished"),
     ]
 
     class Meta:
         ordering = ["authors", "year"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(doi="", url=""),
-                name="content_reference_has_doi_or_url",
-                violation_error_message="A reference needs a DOI or a URL so readers can find it.",
+                condition=~models.Q(doi="", url="", unpublished="")
+                & (
+                    models.Q(unpublished="")
+                    | models.Q(doi="", url="", kind__in=[k.value for k in UNPUBLISHED_KINDS])
+                ),
+                name="content_reference_findable",
+                violation_error_message="A reference needs a DOI or a URL so readers can find it; "
+                "only an advocacy statement, grey literature or a lived-experience account without "
+                "a public origin may say so instead, and then has neither.",
             ),
         ]
 

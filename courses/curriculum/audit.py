@@ -9,10 +9,12 @@ test suite holds the repository's curricula to it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from courses.curriculum.cues import CueReport, bank_cues
 from courses.curriculum.plan import CourseSpec, CurriculumPlan
+from courses.models import MEDICATION_TOPIC
 
 LESSONS_PER_COURSE = (2, 4)
 WORDS_PER_LESSON = (700, 1500)
@@ -21,6 +23,9 @@ MIN_ITEMS_PER_COURSE = 10
 # An exam's pool holds this many times the items one attempt draws, so a retake sees a new form.
 SUMMATIVE_POOL_FACTOR = 2
 REQUIRED_LESSON_BLOCKS = ("objectives", "takeaways", "reflection")
+# Each lesson of a medication course can be read on its own, so each carries its own caution
+# (stopping abruptly, who to contact); the reference list must say what kind of work each is.
+SAFETY_CALLOUT_KIND = "caution"
 
 
 @dataclass
@@ -53,6 +58,9 @@ class AuditReport:
     problems: list[str] = field(default_factory=list)
     programs: int = 0
     references: int = 0  # distinct references cited by at least one lesson
+    reference_kinds: Counter = field(default_factory=Counter)  # of the cited references
+    medication_lessons: int = 0
+    medication_lessons_with_caution: int = 0
 
     @property
     def lessons(self) -> int:
@@ -72,8 +80,28 @@ def curriculum_audit(plan: CurriculumPlan) -> AuditReport:
     cited: set[str] = set()
     for course in sorted(plan.courses, key=lambda c: c.slug):
         report.courses.append(_course(course, report.problems, cited))
+        if MEDICATION_TOPIC in course.topics:
+            _safety_callouts(course, report)
     report.references = len(cited)
+    report.reference_kinds = Counter(
+        plan.references[key]["kind"] for key in cited if key in plan.references
+    )
     return report
+
+
+def _safety_callouts(course: CourseSpec, report: AuditReport) -> None:
+    for lesson in (lesson for module in course.modules for lesson in module.lessons):
+        report.medication_lessons += 1
+        if any(
+            block.type == "callout" and block.value["kind"] == SAFETY_CALLOUT_KIND
+            for block in lesson.blocks
+        ):
+            report.medication_lessons_with_caution += 1
+        else:
+            report.problems.append(
+                f"{lesson.path}: a medication lesson without a :::callout {SAFETY_CALLOUT_KIND} "
+                "(stopping abruptly, who to contact)"
+            )
 
 
 def _course(course: CourseSpec, problems: list[str], cited: set[str]) -> CourseRow:
@@ -162,5 +190,11 @@ def audit_table(report: AuditReport) -> str:
         f"Totals: {report.programs} programs, {len(report.courses)} courses, "
         f"{report.lessons} lessons, {report.words} words, {report.references} references cited, "
         f"{report.items} items"
+    )
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(report.reference_kinds.items()))
+    lines.append(f"References cited, by type: {kinds}")
+    lines.append(
+        f"Safety: {report.medication_lessons_with_caution}/{report.medication_lessons} medication "
+        "lessons carry a caution callout"
     )
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from pathlib import Path
 from courses.curriculum.competencies import Framework, framework_path, read_framework
 from courses.curriculum.items import QuestionBank, read_bank
 from courses.curriculum.lessons import LessonSpec, read_lesson
+from courses.curriculum.references import reference_problems
 from courses.curriculum.sources import (
     SLUG,
     CurriculumInvalid,
@@ -25,7 +26,7 @@ DISCLOSURE_ROLES = {"author", "planner", "reviewer"}
 MINUTES_PER_FORMATIVE_ITEM = Decimal(1)
 MINUTES_PER_EXAM_ITEM = Decimal("1.5")
 CE_HOUR_STEP = Decimal("0.25")
-REFERENCE_KEYS = {"key", "authors", "year", "title", "source", "doi", "url"}
+REFERENCE_KEYS = {"key", "authors", "year", "title", "source", "doi", "url", "type", "unpublished"}
 
 
 def digest(*parts: str) -> str:
@@ -192,14 +193,14 @@ class PlanReader:
                 "source": doc.text(item, "source", index),
                 "doi": doc.text(item, "doi", index, required=False),
                 "url": doc.text(item, "url", index, required=False),
+                "kind": doc.text(item, "type", index),
+                "unpublished": doc.text(item, "unpublished", index, required=False),
             }
             year = item.get("year")
             if not isinstance(year, int) or not 1800 <= year <= 2100:
                 doc.error(f"'year' must be a year like 2019, not {year!r}", index, "year")
-            if not fields["doi"] and not fields["url"]:
-                doc.error(f"reference '{key}' needs a doi or a url", index)
-            if fields["url"] and not fields["url"].startswith(("https://", "http://")):
-                doc.error(f"reference '{key}' url must start with https://", index, "url")
+            for problem in reference_problems(key, fields):
+                doc.error(problem, index)
             if key and not SLUG.match(key):
                 doc.error(f"reference key '{key}' is not a slug (a-z, 0-9, -)", index, "key")
             elif key in self.plan.references:

@@ -100,8 +100,10 @@ class CurriculumWriter:
         for key, fields in self.plan.references.items():
             reference = existing.get(key) or Reference(key=key)
             values = {
-                name: fields[name] for name in ("authors", "year", "title", "source", "doi", "url")
+                name: fields[name]
+                for name in ("authors", "year", "title", "source", "doi", "url", "kind")
             }
+            values["unpublished"] = fields["unpublished"] or ""
             if reference.pk is None or any(getattr(reference, k) != v for k, v in values.items()):
                 for name, value in values.items():
                     setattr(reference, name, value)

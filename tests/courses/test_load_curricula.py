@@ -12,6 +12,8 @@ from wagtail.models import Collection, Page, Revision
 import pytest
 
 from content.models import Reference
+from courses.curriculum.audit import audit_table, curriculum_audit
+from courses.curriculum.plan import read_curricula
 from courses.models import CoursePage, LessonObjective, LessonPage, ModulePage, ProgramPage
 
 FIXTURE = Path(__file__).parent / "curriculum"
@@ -250,7 +252,7 @@ class LoadCurriculaValidationTests:
 
     def test_duplicate_reference_key(self, curriculum):
         edit(curriculum / "references.yaml", "key: horowitz-taylor-2019", "key: elwyn-2012")
-        assert "references.yaml:7: duplicate reference key 'elwyn-2012'" in errors_of(curriculum)
+        assert "references.yaml:8: duplicate reference key 'elwyn-2012'" in errors_of(curriculum)
 
     def test_unknown_prerequisite(self, curriculum):
         edit(
@@ -409,3 +411,113 @@ class WholeNumberValidationTests:
             "courses/basics/items.yaml:41: unknown objective 'no-such' (no lesson of this "
             "course has it)",
         ]
+
+
+@pytest.mark.django_db
+class ReferenceStandardTests:
+    """A reference is findable and says what kind of work it is; a placeholder link is no link."""
+
+    def refs(self, curriculum) -> Path:
+        return curriculum / "references.yaml"
+
+    def test_every_reference_says_its_type(self, curriculum):
+        edit(self.refs(curriculum), "  type: narrative-review\n", "")
+        assert "references.yaml:1: 'type' is required" in errors_of(curriculum)
+
+    def test_a_type_outside_the_vocabulary_is_named(self, curriculum):
+        edit(self.refs(curriculum), "type: narrative-review", "type: blog")
+        [error] = errors_of(curriculum)
+        assert error.startswith("references.yaml:1: reference 'elwyn-2012' type 'blog' is not one")
+        assert "systematic-review" in error and "advocacy" in error
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "https://recovery-learning.example.org/sources/000.txt",
+            "https://example.com/paper",
+            "https://localhost/paper",
+            "https://papers.test/1",
+        ],
+    )
+    def test_a_placeholder_url_is_refused(self, curriculum, url):
+        edit(self.refs(curriculum), "  doi: 10.1007/s11606-012-2077-6\n", f"  url: {url}\n")
+        assert errors_of(curriculum) == [
+            f"references.yaml:1: reference 'elwyn-2012' url {url} is a placeholder, not where "
+            "the work is"
+        ]
+
+    def test_a_reference_needs_a_doi_a_url_or_an_honest_unpublished_note(self, curriculum):
+        edit(self.refs(curriculum), "  doi: 10.1007/s11606-012-2077-6\n", "")
+        [error] = errors_of(curriculum)
+        assert "reference 'elwyn-2012' needs a doi or a url (or, for a source" in error
+
+    def test_research_cannot_be_unpublished(self, curriculum):
+        edit(
+            self.refs(curriculum),
+            "  doi: 10.1007/s11606-012-2077-6\n",
+            "  unpublished: A draft we were sent.\n",
+        )
+        [error] = errors_of(curriculum)
+        assert "is a narrative-review: research must be findable" in error
+
+    def test_an_unpublished_source_has_no_link_to_pretend(self, curriculum):
+        edit(
+            self.refs(curriculum),
+            "  type: narrative-review\n",
+            "  type: advocacy\n  unpublished: An advocacy statement with no public origin.\n",
+        )
+        [error] = errors_of(curriculum)
+        assert "has a doi or url, so it is not 'unpublished'" in error
+
+    def test_an_unpublished_advocacy_statement_loads_and_learners_see_what_it_is(
+        self, curriculum, client, learner
+    ):
+        edit(
+            self.refs(curriculum),
+            "  doi: 10.1007/s11606-012-2077-6\n  type: narrative-review\n",
+            "  type: advocacy\n  unpublished: An advocacy statement without named authors.\n",
+        )
+        load(curriculum)
+        reference = Reference.objects.get(key="elwyn-2012")
+        assert (reference.kind, reference.doi, reference.url) == ("advocacy", "", "")
+        client.force_login(learner)
+        page = client.get(lesson("what-it-is").url).content.decode()
+        assert "Advocacy or position statement." in page
+        assert "Unpublished: An advocacy statement without named authors." in page
+        assert "Narrative review or commentary." not in page  # what-it-is cites only elwyn-2012
+
+    def test_a_field_longer_than_the_cms_holds_is_refused_before_anything_is_written(
+        self, curriculum
+    ):
+        edit(self.refs(curriculum), "source: J Gen Intern Med", f"source: {'x' * 300} J Gen")
+        [error] = errors_of(curriculum)
+        assert error.endswith("reference 'elwyn-2012' source is 323 characters (at most 300)")
+
+
+class SafetyCalloutAuditTests:
+    """Every lesson of a medication course carries its own caution; other courses need none."""
+
+    def problems(self, curriculum) -> list[str]:
+        return curriculum_audit(read_curricula(curriculum)).problems
+
+    def test_a_medication_lesson_without_a_caution_is_a_problem(self, curriculum):
+        missing = [p for p in self.problems(curriculum) if "without a :::callout caution" in p]
+        assert missing == [
+            "courses/meds/effects/reviewed.md: a medication lesson without a :::callout caution "
+            "(stopping abruptly, who to contact)",
+            "courses/meds/effects/unreviewed.md: a medication lesson without a :::callout caution "
+            "(stopping abruptly, who to contact)",
+        ]
+
+    def test_a_caution_callout_satisfies_it_and_the_totals_count_it(self, curriculum):
+        for name in ("reviewed", "unreviewed"):
+            file = curriculum / f"courses/meds/effects/{name}.md"
+            file.write_text(
+                file.read_text()
+                + "\n:::callout caution\nStopping suddenly can cause withdrawal; plan any change "
+                "with the prescriber [@horowitz-taylor-2019].\n:::\n"
+            )
+        report = curriculum_audit(read_curricula(curriculum))
+        assert not [p for p in report.problems if "callout caution" in p]
+        assert "Safety: 2/2 medication lessons carry a caution callout" in audit_table(report)
+        assert "References cited, by type: narrative-review 2" in audit_table(report)

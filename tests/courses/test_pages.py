@@ -483,8 +483,14 @@ class LessonPageTests:
         assert "<p>Careful." + sup.format('<a href="#ref-2">[2]</a>') + "</p>" in body
         both = '<a href="#ref-1">[1]</a><a href="#ref-3">[3]</a>'
         assert "<p>Second." + sup.format(both) + "</p>" in body
-        listed = re.findall(r'<li id="ref-(\d)">\s*([^(]+) \(', body)
-        assert listed == [("1", "Horowitz MA, Taylor D"), ("2", "Third A"), ("3", elwyn.authors)]
+        kind_and_authors = (
+            r'<li id="ref-(\d)">\s*<span class="reference-kind">([^<]+)\.</span>\s*([^(]+) \('
+        )
+        assert re.findall(kind_and_authors, body) == [
+            ("1", "Narrative review or commentary", "Horowitz MA, Taylor D"),
+            ("2", "Report or web page (grey literature)", "Third A"),
+            ("3", "Narrative review or commentary", elwyn.authors),
+        ]
         assert 'href="https://doi.org/10.1016/S2215-0366(19)30032-X"' in body
         assert '<a href="https://x.org">https://x.org</a>' in body
 

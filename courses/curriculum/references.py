@@ -1,0 +1,57 @@
+"""The editorial rules for a reference in references.yaml: findable, honest about what it is."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from content.models import UNPUBLISHED_KINDS, Reference, ReferenceKind
+
+# Hosts reserved for examples and tests (RFC 2606, RFC 6761): a link there is a placeholder.
+PLACEHOLDER_HOST = re.compile(
+    r"(^|\.)(example\.(org|com|net)|example|invalid|test|localhost)$", re.IGNORECASE
+)
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+def placeholder_url(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return not host or bool(PLACEHOLDER_HOST.search(host))
+
+
+def reference_problems(key: str, fields: dict) -> list[str]:
+    """What keeps a reference from being cited, one message each (empty when it may be)."""
+    problems = []
+    for name in ("authors", "title", "source", "doi", "url", "unpublished"):
+        limit = Reference._meta.get_field(name).max_length
+        if len(fields.get(name) or "") > limit:
+            problems.append(
+                f"reference '{key}' {name} is {len(fields[name])} characters (at most {limit})"
+            )
+    kind, doi, url, unpublished = (fields.get(k) for k in ("kind", "doi", "url", "unpublished"))
+    if kind and kind not in ReferenceKind.values:
+        problems.append(
+            f"reference '{key}' type '{kind}' is not one of: {', '.join(ReferenceKind.values)}"
+        )
+    if doi and not DOI.match(doi):
+        problems.append(f"reference '{key}' doi '{doi}' is not a DOI (10.xxxx/...)")
+    if url and not url.startswith(("https://", "http://")):
+        problems.append(f"reference '{key}' url must start with https://")
+    elif url and placeholder_url(url):
+        problems.append(f"reference '{key}' url {url} is a placeholder, not where the work is")
+    if unpublished:
+        if doi or url:
+            problems.append(
+                f"reference '{key}' has a doi or url, so it is not 'unpublished': remove one"
+            )
+        if kind and kind not in UNPUBLISHED_KINDS:
+            problems.append(
+                f"reference '{key}' is a {kind}: research must be findable (a doi or a url); "
+                "only advocacy, grey-literature and lived-experience sources may be unpublished"
+            )
+    elif not doi and not url:
+        problems.append(
+            f"reference '{key}' needs a doi or a url (or, for a source with no public origin, "
+            "'unpublished' saying what it is)"
+        )
+    return problems
