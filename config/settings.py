@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "assessments",
     "credentials",
     "learning_records",
+    "backups",
     "wagtail.contrib.forms",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
