@@ -430,6 +430,13 @@ class ReferenceStandardTests:
         assert error.startswith("references.yaml:1: reference 'elwyn-2012' type 'blog' is not one")
         assert "systematic-review" in error and "advocacy" in error
 
+    @pytest.mark.parametrize("url", ["http://www.example.net/paper", "ftp://host.org/paper"])
+    def test_a_link_that_is_not_https_is_refused(self, curriculum, url):
+        edit(self.refs(curriculum), "  doi: 10.1007/s11606-012-2077-6\n", f"  url: {url}\n")
+        assert errors_of(curriculum) == [
+            "references.yaml:1: reference 'elwyn-2012' url must start with https://"
+        ]
+
     @pytest.mark.parametrize(
         "url",
         [
