@@ -9,6 +9,7 @@ test suite holds the repository's curricula to it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -17,7 +18,8 @@ from courses.curriculum.plan import CourseSpec, CurriculumPlan
 from courses.models import MEDICATION_TOPIC
 
 LESSONS_PER_COURSE = (2, 4)
-WORDS_PER_LESSON = (700, 1500)
+# Reading words, a worked case included (it adds about 250).
+WORDS_PER_LESSON = (700, 1750)
 MIN_REFERENCES_PER_LESSON = 3
 MIN_ITEMS_PER_COURSE = 10
 # An exam's pool holds this many times the items one attempt draws, so a retake sees a new form.
@@ -26,6 +28,12 @@ REQUIRED_LESSON_BLOCKS = ("objectives", "takeaways", "reflection")
 # Each lesson of a medication course can be read on its own, so each carries its own caution
 # (stopping abruptly, who to contact); the reference list must say what kind of work each is.
 SAFETY_CALLOUT_KIND = "caution"
+# In a medication lesson for peers, the caution also states the peer's scope: peers support
+# choice; they do not advise on doses.
+PEER_AUDIENCE = "peer"
+PEER_SCOPE = re.compile(r"\b(?:do not|don't|not to|never)\s+advise\s+on\s+dos", re.IGNORECASE)
+# Each module ends its teaching with at least one case worked through to a model answer.
+WORKED_CASE_BLOCK = "worked_case"
 
 
 @dataclass
@@ -61,6 +69,9 @@ class AuditReport:
     reference_kinds: Counter = field(default_factory=Counter)  # of the cited references
     medication_lessons: int = 0
     medication_lessons_with_caution: int = 0
+    modules: int = 0
+    modules_with_worked_case: int = 0
+    worked_cases: int = 0
 
     @property
     def lessons(self) -> int:
@@ -80,6 +91,7 @@ def curriculum_audit(plan: CurriculumPlan) -> AuditReport:
     cited: set[str] = set()
     for course in sorted(plan.courses, key=lambda c: c.slug):
         report.courses.append(_course(course, report.problems, cited))
+        _worked_cases(course, report)
         if MEDICATION_TOPIC in course.topics:
             _safety_callouts(course, report)
     report.references = len(cited)
@@ -90,17 +102,41 @@ def curriculum_audit(plan: CurriculumPlan) -> AuditReport:
 
 
 def _safety_callouts(course: CourseSpec, report: AuditReport) -> None:
+    for_peers = PEER_AUDIENCE in course.audiences
     for lesson in (lesson for module in course.modules for lesson in module.lessons):
         report.medication_lessons += 1
-        if any(
-            block.type == "callout" and block.value["kind"] == SAFETY_CALLOUT_KIND
+        cautions = [
+            block.value["text"]
             for block in lesson.blocks
-        ):
-            report.medication_lessons_with_caution += 1
-        else:
+            if block.type == "callout" and block.value["kind"] == SAFETY_CALLOUT_KIND
+        ]
+        if not cautions:
             report.problems.append(
                 f"{lesson.path}: a medication lesson without a :::callout {SAFETY_CALLOUT_KIND} "
                 "(stopping abruptly, who to contact)"
+            )
+        elif for_peers and not any(PEER_SCOPE.search(text) for text in cautions):
+            report.problems.append(
+                f"{lesson.path}: the caution of a medication lesson for peers does not state the "
+                "peer's scope (for example 'you do not advise on doses or schedules')"
+            )
+        else:
+            report.medication_lessons_with_caution += 1
+
+
+def _worked_cases(course: CourseSpec, report: AuditReport) -> None:
+    for module in course.modules:
+        report.modules += 1
+        cases = sum(
+            block.type == WORKED_CASE_BLOCK for lesson in module.lessons for block in lesson.blocks
+        )
+        report.worked_cases += cases
+        if cases:
+            report.modules_with_worked_case += 1
+        else:
+            report.problems.append(
+                f"{module.path}: no lesson of the module has a :::{WORKED_CASE_BLOCK} "
+                "(one case with a model answer per module)"
             )
 
 
@@ -196,5 +232,9 @@ def audit_table(report: AuditReport) -> str:
     lines.append(
         f"Safety: {report.medication_lessons_with_caution}/{report.medication_lessons} medication "
         "lessons carry a caution callout"
+    )
+    lines.append(
+        f"Worked cases: {report.worked_cases}, in {report.modules_with_worked_case}/"
+        f"{report.modules} modules"
     )
     return "\n".join(lines)

@@ -23,6 +23,7 @@ WORDS_PER_MINUTE = 200
 MINUTES_PER_FIGURE = 1
 MINUTES_PER_TABLE = 1
 MINUTES_PER_REFLECTION = 2
+MINUTES_PER_WORKED_CASE = 3  # to think the case through before opening the model answer
 CITATION_KEY = re.compile(r"^@?([a-z0-9]+(?:-[a-z0-9]+)*)$")
 DIRECTIVE = re.compile(r"^:::\s*([a-z_]+)?\s*(.*?)\s*$")
 CALLOUT_KINDS = {"key_point", "caution", "lived_experience"}
@@ -298,18 +299,18 @@ class LessonReader:
                 self.error(line, f"{name} must be one '- point' per line, at least one")
                 return
             self.spec.blocks.append(BlockSpec(name, {"points": points}))
-        elif name in {"figure", "video"}:
+        elif name in {"figure", "video", "worked_case"}:
             doc = parse_yaml("\n".join(lines), self.path, line_offset=line)
             if not doc.errors and not isinstance(doc.data, dict):
                 doc.error(f"':::{name}' needs 'key: value' lines")
             elif not doc.errors:
-                getattr(self, f"_{name}")(doc)
+                getattr(self, f"_{name}")(doc, line)
             self.errors.extend(doc.errors)
         else:
             self.error(
                 line,
-                f"unknown block ':::{name}' (use objectives, callout, figure, video, reflection "
-                "or takeaways)",
+                f"unknown block ':::{name}' (use objectives, callout, figure, video, reflection, "
+                "worked_case or takeaways)",
             )
 
     def _objectives(self, lines: list[str], line: int) -> None:
@@ -342,7 +343,7 @@ class LessonReader:
         self.spec.objectives.extend(objectives)
         self.spec.blocks.append(BlockSpec("objectives", {"points": [o.text for o in objectives]}))
 
-    def _figure(self, doc: YamlDoc) -> None:
+    def _figure(self, doc: YamlDoc, line: int) -> None:
         data = doc.data
         src, caption = doc.text(data, "src"), doc.text(data, "caption")
         alt = doc.text(data, "alt", required=False)
@@ -358,7 +359,7 @@ class LessonReader:
             value = {"image": src, "alt_text": alt, "caption": caption}
             self.spec.blocks.append(BlockSpec("figure", value, images=[src]))
 
-    def _video(self, doc: YamlDoc) -> None:
+    def _video(self, doc: YamlDoc, line: int) -> None:
         data = doc.data
         title, url = doc.text(data, "title"), doc.text(data, "url")
         transcript = doc.text(data, "transcript", required=False)
@@ -378,7 +379,31 @@ class LessonReader:
             }
             self.spec.blocks.append(BlockSpec("video", value))
 
+    def _worked_case(self, doc: YamlDoc, line: int) -> None:
+        """A case, the question it puts to the learner and a model answer; the case and the
+        answer may cite references like any paragraph."""
+        data = doc.data
+        unknown = set(data) - set(WORKED_CASE_FIELDS)
+        for key in sorted(unknown):
+            doc.error(f"unknown worked_case field '{key}' (use {', '.join(WORKED_CASE_FIELDS)})", key)
+        texts = {name: doc.text(data, name) for name in WORKED_CASE_FIELDS}
+        if not all(texts.values()) or doc.errors:
+            return
+        case, case_keys = self._citations(texts["case"], line)
+        answer, answer_keys = self._citations(texts["model_answer"], line)
+        if CITATION.search(texts["title"]) or CITATION.search(texts["question"]):
+            doc.error("a worked case cites its sources in the case or the model answer", "title")
+            return
+        value = {
+            "title": texts["title"],
+            "case": markdown_to_richtext(case),
+            "question": " ".join(texts["question"].split()),
+            "model_answer": markdown_to_richtext(answer),
+        }
+        self.spec.blocks.append(BlockSpec("worked_case", value, references=case_keys + answer_keys))
 
+
+WORKED_CASE_FIELDS = ("title", "case", "question", "model_answer")
 WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
 
 
@@ -386,19 +411,22 @@ def count_words(body: list[str]) -> int:
     """Words a learner reads: directive fences, citation marks, objective ids and table rules do
     not count, nor a video's transcript (the video's own duration counts instead)."""
     words = 0
-    in_video = False
+    block = None
     for line in body:
         directive = DIRECTIVE.match(line)
         if directive:
-            in_video = directive.group(1) == "video"
+            block = directive.group(1)
             continue
-        if in_video or set(line.strip()) <= set("|-: "):
+        if block == "video" or set(line.strip()) <= set("|-: "):
             continue
+        if block == "worked_case":
+            line = WORKED_CASE_KEY.sub("", line)  # the field names are not read
         words += len(WORD.findall(OBJECTIVE_MARK.sub("- ", CITATION.sub("", line))))
     return words
 
 
 OBJECTIVE_MARK = re.compile(r"^-\s+\[[^\]]*\]")
+WORKED_CASE_KEY = re.compile(rf"^({'|'.join(WORKED_CASE_FIELDS)}):\s*[|>]?")
 
 
 def estimated_minutes_of(spec: LessonSpec) -> int:
@@ -414,6 +442,8 @@ def estimated_minutes_of(spec: LessonSpec) -> int:
             minutes += MINUTES_PER_TABLE
         elif block.type == "reflection":
             minutes += MINUTES_PER_REFLECTION
+        elif block.type == "worked_case":
+            minutes += MINUTES_PER_WORKED_CASE
     return max(1, math.ceil(minutes))
 
 

@@ -247,7 +247,7 @@ class CurriculumWriter:
         stream = []
         for index, block in enumerate(spec.blocks):
             value = dict(block.value)
-            if block.type in {"text", "callout"}:
+            if block.type in {"text", "callout", "worked_case"}:
                 value["references"] = [
                     {
                         "type": "item",
