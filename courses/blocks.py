@@ -4,6 +4,7 @@ from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from content.blocks import (
+    TEXT_FEATURES,
     CalloutBlock,
     CaptionedTableBlock,
     CitedTextBlock,
@@ -14,7 +15,6 @@ from content.blocks import (
     ReflectionBlock,
     VideoBlock,
 )
-from content.blocks import TEXT_FEATURES
 
 
 class WorkedCaseBlock(blocks.StructBlock):

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from courses.curriculum.references import link_problem, text_link_problems
 from courses.curriculum.render import markdown, markdown_to_richtext
 from courses.curriculum.sources import SourceError, YamlDoc, parse_yaml
 
@@ -78,6 +79,7 @@ class LessonReader:
         if body_start is not None:
             body = self.text.splitlines()[body_start:]
             self.spec.words = count_words(body)
+            self._links(body, first_line=body_start + 1)
             self._body(body, first_line=body_start + 1)
             if not self.spec.blocks:
                 self.error(None, "the lesson has no content after its front matter")
@@ -146,6 +148,15 @@ class LessonReader:
             )
         else:
             spec.reviewed_on = reviewed_on
+
+    def _links(self, body: list[str], first_line: int) -> None:
+        """Markdown links and bare addresses anywhere in the body, video urls aside (checked
+        with their block), follow the same rule as references."""
+        for offset, line in enumerate(body):
+            if line.lstrip().startswith("url:"):
+                continue
+            for problem in text_link_problems(line):
+                self.error(first_line + offset, problem)
 
     # --- body -----------------------------------------------------------------------------
 
@@ -367,8 +378,8 @@ class LessonReader:
             doc.error(
                 "video is missing its transcript ('transcript: |' and the full text)", "title"
             )
-        if url and not re.match(r"^https://\S+$", url):
-            doc.error(f"video url must be an https:// address, not {url!r}", "url")
+        if url and (problem := link_problem(url)):
+            doc.error(f"video {problem}", "url")
         minutes = doc.whole_number(data, "duration_minutes")
         if title and url and transcript and not doc.errors:
             value = {
@@ -385,7 +396,8 @@ class LessonReader:
         data = doc.data
         unknown = set(data) - set(WORKED_CASE_FIELDS)
         for key in sorted(unknown):
-            doc.error(f"unknown worked_case field '{key}' (use {', '.join(WORKED_CASE_FIELDS)})", key)
+            fields = ", ".join(WORKED_CASE_FIELDS)
+            doc.error(f"unknown worked_case field '{key}' (use {fields})", key)
         texts = {name: doc.text(data, name) for name in WORKED_CASE_FIELDS}
         if not all(texts.values()) or doc.errors:
             return

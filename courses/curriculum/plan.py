@@ -11,7 +11,7 @@ from pathlib import Path
 from courses.curriculum.competencies import Framework, framework_path, read_framework
 from courses.curriculum.items import QuestionBank, read_bank
 from courses.curriculum.lessons import LessonSpec, read_lesson
-from courses.curriculum.references import reference_problems
+from courses.curriculum.references import reference_problems, text_link_problems
 from courses.curriculum.sources import (
     SLUG,
     CurriculumInvalid,
@@ -394,6 +394,9 @@ class PlanReader:
         courses = doc.slugs(data, "courses")
         if not courses:
             doc.error("a program must list at least one course", "courses")
+        requirements = doc.text(data, "requirements", required=False)
+        for problem in text_link_problems(requirements):
+            doc.error(f"requirements: {problem}", "requirements")
         self.plan.programs.append(
             ProgramSpec(
                 slug=file.stem,
@@ -408,7 +411,7 @@ class PlanReader:
                 ),
                 supervised_hours_required=doc.number(data, "supervised_hours_required", default=0),
                 renewal_ce_hours_per_year=doc.number(data, "renewal_ce_hours_per_year", default=0),
-                requirements=doc.text(data, "requirements", required=False),
+                requirements=requirements,
                 courses=courses,
                 digest=digest(file.read_text(encoding="utf-8")),
                 observed_competencies=self._competency_ids(doc, data, "observed_competencies"),

@@ -341,7 +341,7 @@ class MarkdownRenderingTests:
         edit(
             curriculum / "courses/basics/intro/what-it-is.md",
             "| Wait | Watching together |",
-            "| **Wait** | Watching [together](https://example.org) |",
+            "| **Wait** | Watching [together](https://www.nice.org.uk) |",
         )
         load(curriculum)
         assert lesson("what-it-is").body[6].value["table"]["data"][1] == [
@@ -528,3 +528,119 @@ class SafetyCalloutAuditTests:
         assert not [p for p in report.problems if "callout caution" in p]
         assert "Safety: 2/2 medication lessons carry a caution callout" in audit_table(report)
         assert "References cited, by type: narrative-review 2" in audit_table(report)
+
+    def test_a_medication_lesson_for_peers_states_the_peer_scope_in_its_caution(self, curriculum):
+        edit(curriculum / "courses/meds/course.yaml", "audiences: [resident]", "audiences: [peer]")
+        caution = "\n:::callout caution\nStopping suddenly can cause withdrawal{}.\n:::\n"
+        for name, scope in (("reviewed", ""), ("unreviewed", "; you do not advise on doses")):
+            file = curriculum / f"courses/meds/effects/{name}.md"
+            file.write_text(file.read_text() + caution.format(scope))
+        report = curriculum_audit(read_curricula(curriculum))
+        assert [p for p in report.problems if "callout" in p or "caution" in p] == [
+            "courses/meds/effects/reviewed.md: the caution of a medication lesson for peers does "
+            "not state the peer's scope (for example 'you do not advise on doses or schedules')"
+        ]
+        assert "Safety: 1/2 medication lessons carry a caution callout" in audit_table(report)
+
+
+REVIEWED = "courses/meds/effects/reviewed.md"
+
+
+@pytest.mark.django_db
+class WorkedCaseTests:
+    """A case, its question and a model answer: one per module, cited and timed like text."""
+
+    def test_a_worked_case_loads_with_its_references_and_its_thinking_time(self, curriculum):
+        load(curriculum)
+        page = lesson("reviewed")
+        [case] = [block.value for block in page.body if block.block_type == "worked_case"]
+        assert case["title"] == "Dizzy after a reduction"
+        assert case["question"] == "Withdrawal or relapse, and what would you ask?"
+        assert "<b>withdrawal</b>" in case["model_answer"].source
+        assert "[@" not in case["model_answer"].source
+        assert [r.key for r in case["references"]] == ["horowitz-taylor-2019"]
+        assert [r.key for r in page.numbered_references()] == ["horowitz-taylor-2019"]
+        # 5 words of text and 44 of the case (its field names are not read): 49 words are a
+        # quarter of a minute, plus 3 minutes to think the case through.
+        spec = read_curricula(curriculum).courses[1].modules[0].lessons[0]
+        assert spec.words == 49
+        assert page.estimated_minutes == 4
+
+    @pytest.mark.parametrize(
+        "old, new, message",
+        [
+            ("model_answer: |", "answer: |", "'model_answer' is required"),
+            ("question: |", "prompt: |", "unknown worked_case field 'prompt'"),
+            (
+                "Withdrawal or relapse,",
+                "Withdrawal [@horowitz-taylor-2019] or relapse,",
+                "a worked case cites its sources in the case or the model answer",
+            ),
+            ("[@horowitz-taylor-2019]. Ask", "[@nobody-2020]. Ask", "unknown reference"),
+        ],
+    )
+    def test_an_incomplete_or_miscited_case_is_refused(self, curriculum, old, new, message):
+        edit(curriculum / REVIEWED, old, new)
+        errors = errors_of(curriculum)
+        assert any(e.startswith(REVIEWED) and message in e for e in errors), errors
+
+    def test_a_module_without_a_worked_case_is_a_problem_and_the_totals_count_them(
+        self, curriculum
+    ):
+        report = curriculum_audit(read_curricula(curriculum))
+        assert [p for p in report.problems if "worked_case" in p] == [
+            "courses/basics/intro/module.yaml: no lesson of the module has a :::worked_case "
+            "(one case with a model answer per module)"
+        ]
+        assert "Worked cases: 1, in 1/2 modules" in audit_table(report)
+
+
+@pytest.mark.django_db
+class LinkTests:
+    """A link in a lesson or a program leads somewhere real, over https, like a reference."""
+
+    LESSON = "courses/basics/intro/what-it-is.md"
+
+    @pytest.mark.parametrize(
+        "link, message",
+        [
+            ("[guide](https://example.org/guide)", "is a placeholder, not a real page"),
+            ("<https://www.nice.test/page>", "is a placeholder, not a real page"),
+            ("see http://www.nice.org.uk/ng222", "must be an https:// address"),
+            ("[guide](javascript:alert(1))", "must be an https:// address"),
+        ],
+    )
+    def test_a_placeholder_or_insecure_link_in_a_lesson_is_refused_with_its_line(
+        self, curriculum, link, message
+    ):
+        edit(curriculum / self.LESSON, "## The idea\n", f"## The idea\n\nRead {link} first.\n")
+        [error] = errors_of(curriculum)
+        assert error.startswith(f"{self.LESSON}:13: link ") and error.endswith(message)
+
+    def test_site_pages_anchors_email_and_phone_links_are_fine(self, curriculum):
+        links = "[a](/courses/), [b](#ref-1), [c](mailto:help@nhs.net), [d](tel:988)"
+        edit(curriculum / self.LESSON, "## The idea\n", f"## The idea\n\nSee {links}.\n")
+        assert "created" in load(curriculum)
+
+    def test_a_placeholder_video_link_is_refused(self, curriculum):
+        edit(
+            curriculum / self.LESSON,
+            "https://www.youtube.com/watch?v=fixture-talk",
+            "https://example.com/video",
+        )
+        [error] = errors_of(curriculum)
+        assert error.endswith(
+            "video link https://example.com/video is a placeholder, not a real page"
+        )
+
+    def test_a_placeholder_link_in_program_requirements_is_refused(self, curriculum):
+        edit(
+            curriculum / "programs/peer-cert.yaml",
+            "Complete **both** courses.",
+            "Complete **both** courses ([rules](https://localhost/rules)).",
+        )
+        [error] = errors_of(curriculum)
+        assert error.startswith("programs/peer-cert.yaml:")
+        assert error.endswith(
+            "requirements: link https://localhost/rules is a placeholder, not a real page"
+        )

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from wagtail.rich_text import RichText
@@ -23,6 +24,7 @@ from courses.models import (
     CourseDisclosure,
     CourseIndexPage,
     CoursePage,
+    Enrolment,
     LessonPage,
     ModulePage,
     Topic,
@@ -267,8 +269,8 @@ class ProgramPagesTests:
         body = page_text(client.get("/programs/peer-cert/"))
         assert body.index('href="/courses/basics/"') < body.index('href="/courses/meds/"')
         assert "0.25 CE hours · about 22 min" in body
-        assert "0 CE hours · about 2 min" in body
-        assert "0.25 CE hours, about 24 min in all" in body
+        assert "0 CE hours · about 5 min" in body
+        assert "0.25 CE hours, about 27 min in all" in body
 
     def test_query_count_of_the_program_page(self, client, curriculum, django_assert_num_queries):
         client.get("/programs/peer-cert/")
@@ -444,7 +446,10 @@ class LessonPageTests:
         assert '<th scope="col">Option</th><th scope="col">Involves</th>' in table
         assert "<td>Wait</td><td>Watching together</td>" in table
         # video: a link, never an embed, and the transcript behind a <details>
-        assert '<a href="https://example.org/video" rel="noopener noreferrer">' in body
+        assert (
+            '<a href="https://www.youtube.com/watch?v=fixture-talk" rel="noopener noreferrer">'
+            in body
+        )
         assert "<iframe" not in body
         assert re.search(
             r"<details class=\"transcript\">\s*<summary>Read the transcript</summary>\s*"
@@ -453,6 +458,24 @@ class LessonPageTests:
         )
         assert "When did you last share a decision?" in body
         assert "<li>Share the decision.</li><li>Use evidence.</li>" in body
+
+    def test_a_worked_case_puts_its_model_answer_behind_a_disclosure(
+        self, reader, curriculum, learner
+    ):
+        basics = CoursePage.objects.get(slug="basics")  # the prerequisite of the case's course
+        Enrolment.objects.create(user=learner, course=basics, completed_at=timezone.now())
+        body = page_text(reader.get("/courses/meds/effects/reviewed/"))
+        case = re.search(r'<section class="worked-case".*?</section>', body, re.S).group(0)
+        assert 'aria-label="Worked case: Dizzy after a reduction"' in case
+        assert "<h2>Dizzy after a reduction</h2>" in case
+        assert "<strong>Your turn:</strong> Withdrawal or relapse, and what would you ask?" in case
+        # The answer is closed until the learner opens it, and cites like any paragraph: the
+        # mark links to the lesson's numbered reference list.
+        answer = re.search(r'<details class="model-answer">(.*?)</details>', case, re.S).group(1)
+        assert "<summary>Compare with a model answer</summary>" in answer
+        assert "towards <b>withdrawal</b>" in answer
+        assert '<sup class="citations"><a href="#ref-1">[1]</a></sup></p>' in answer
+        assert 'id="ref-1"' in body
 
     def test_references_are_numbered_in_order_of_first_citation(self, reader, curriculum):
         elwyn, horowitz = (
