@@ -1,9 +1,13 @@
 """StreamField blocks shared by every page type; app-specific blocks live in their app."""
 
+from django.core.exceptions import ValidationError
+
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
+
+from content.links import link_problem
 
 INLINE_FEATURES = ["bold", "italic", "link"]
 TEXT_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul"]
@@ -88,6 +92,14 @@ class VideoBlock(blocks.StructBlock):
     transcript = blocks.RichTextBlock(
         features=TEXT_FEATURES, help_text="Required: a full transcript of the video."
     )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if problem := link_problem(value["url"]):
+            raise blocks.StructBlockValidationError(
+                block_errors={"url": ValidationError(f"The {problem}.")}
+            )
+        return value
 
     class Meta:
         icon = "media"

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel
@@ -5,6 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from content.blocks import BaseStreamBlock
+from content.links import DOI, link_problem
 
 
 class HomePage(Page):
@@ -130,6 +132,17 @@ class Reference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authors} ({self.year}). {self.title}"
+
+    def clean(self):
+        # The same rule as references.yaml, for references made in the CMS.
+        super().clean()
+        errors = {}
+        if self.url and (problem := link_problem(self.url)):
+            errors["url"] = f"The {problem}."
+        if self.doi and not DOI.match(self.doi):
+            errors["doi"] = f"'{self.doi}' is not a DOI: it starts with 10. and a slash follows."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def link(self) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from courses.curriculum.references import link_problem, text_link_problems
+from content.links import link_problem, text_link_problems
 from courses.curriculum.render import markdown, markdown_to_richtext
 from courses.curriculum.sources import SourceError, YamlDoc, parse_yaml
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from content.links import text_link_problems
 from courses.curriculum.competencies import Framework, framework_path, read_framework
 from courses.curriculum.items import QuestionBank, read_bank
 from courses.curriculum.lessons import LessonSpec, read_lesson
-from courses.curriculum.references import reference_problems, text_link_problems
+from courses.curriculum.references import reference_problems
 from courses.curriculum.sources import (
     SLUG,
     CurriculumInvalid,
