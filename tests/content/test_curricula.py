@@ -125,5 +125,5 @@ def test_course_criteria_state_the_rules_a_credential_was_earned_under(plan, set
         "after spending at least 50% of its estimated reading time on it, and each module's "
         "knowledge check (practice questions with feedback); passed the course exam (8 "
         f"questions drawn at random from {summative} that assess every lesson objective, pass "
-        "mark 80%). 1 CE hour."
+        "mark 80%). 1.25 CE hours."
     )
