@@ -75,6 +75,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_USER_ADMIN,
         *_BANK_EDIT,
         "assessments.review_externaltraining",
+        # The provider's accreditation set-up: credit types, their statements, the evaluation.
+        "accreditation.add_credittype",
+        "accreditation.change_credittype",
+        "accreditation.view_credittype",
+        "accreditation.add_evaluationquestion",
+        "accreditation.change_evaluationquestion",
+        "accreditation.view_evaluationquestion",
         "credentials.view_achievement",
         "credentials.change_achievement",
         "credentials.view_credential",

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "courses",
     "assessments",
     "credentials",
+    "accreditation",
     "learning_records",
     "backups",
     "wagtail.contrib.forms",

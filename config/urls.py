@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("assessments/", include("assessments.urls")),
     path("practice/", include("assessments.practice_urls")),
+    path("credit/", include("accreditation.urls")),
     path("", include("credentials.urls")),
     path("api/", credentials_api.urls),
     path("board/", include("credentials.board_urls")),

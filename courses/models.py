@@ -27,6 +27,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from courses import selectors
 from courses.blocks import LessonStreamBlock
+from courses.disclosures import no_relationships
 from courses.forms import CatalogueFilterForm
 from courses.review import ClinicalContentTester, clinical_review_workflow, next_review_due
 from courses.sections import sections_for
@@ -247,6 +248,30 @@ class CoursePage(ClinicalReviewGate, Page, FileSourced):
     prerequisites = ParentalManyToManyField(
         "self", symmetrical=False, blank=True, related_name="required_by"
     )
+    # The planning record an accredited provider keeps for an activity (ACCME Standards for
+    # Integrity and Independence; PARS): why it exists, for whom, what it should change.
+    practice_gap = models.TextField(
+        blank=True, help_text="The gap between current and best practice this course answers."
+    )
+    learning_needs = models.TextField(
+        blank=True,
+        help_text="What learners need (knowledge, competence, performance) and how "
+        "the need was identified.",
+    )
+    commercial_support = models.CharField(
+        max_length=300,
+        default="None",
+        help_text="Commercial support received: 'None', or its source and amount.",
+    )
+    released_on = models.DateField(null=True, blank=True, help_text="When it was released.")
+    activity_reviewed_on = models.DateField(
+        "last reviewed on", null=True, blank=True, help_text="The planners' last full review."
+    )
+    credit_expires_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day credit may be claimed; none is awarded after it.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -259,6 +284,19 @@ class CoursePage(ClinicalReviewGate, Page, FileSourced):
         FieldPanel("exam_required"),
         FieldPanel("prerequisites"),
         InlinePanel("disclosures", label="Disclosures", min_num=1),
+        MultiFieldPanel(
+            [
+                FieldPanel("practice_gap"),
+                FieldPanel("learning_needs"),
+                InlinePanel("outcomes", label="Desired outcomes"),
+                FieldPanel("commercial_support"),
+                FieldPanel("released_on"),
+                FieldPanel("activity_reviewed_on"),
+                FieldPanel("credit_expires_on"),
+                InlinePanel("credit_designations", label="Credit designations"),
+            ],
+            heading="Planning record and credit (CE accreditation)",
+        ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.CourseIndexPage"]
@@ -294,13 +332,54 @@ class CourseDisclosure(Orderable):
     mitigation = models.TextField(
         blank=True, help_text="How any conflict was mitigated; blank when there was none."
     )
+    mitigated_by = models.CharField(
+        max_length=200, blank=True, help_text="Who reviewed the content to mitigate it."
+    )
+    mitigated_on = models.DateField(null=True, blank=True, help_text="When they did.")
 
     panels = [
         FieldPanel("name"),
         FieldPanel("role"),
         FieldPanel("relationships"),
         FieldPanel("mitigation"),
+        FieldPanel("mitigated_by"),
+        FieldPanel("mitigated_on"),
     ]
+
+    @property
+    def has_relationships(self) -> bool:
+        return not no_relationships(self.relationships)
+
+    def clean(self):
+        super().clean()
+        if self.has_relationships:
+            missing = {
+                name: "A relevant financial relationship needs how, by whom and when it was "
+                "mitigated before the content is used."
+                for name in ("mitigation", "mitigated_by", "mitigated_on")
+                if not getattr(self, name)
+            }
+            if missing:
+                raise ValidationError(missing)
+
+
+class CourseOutcome(Orderable):
+    """A desired outcome of the course, mapped to the lesson objectives that serve it."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="outcomes")
+    text = models.CharField(max_length=400)
+    objective_codes = models.CharField(
+        max_length=500, help_text="The lesson objective ids it maps to, separated by commas."
+    )
+
+    panels = [FieldPanel("text"), FieldPanel("objective_codes")]
+
+    @property
+    def objective_list(self) -> list[str]:
+        return [code.strip() for code in self.objective_codes.split(",") if code.strip()]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class ModulePage(ClinicalReviewGate, Page, FileSourced):

@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import progress, services
+from courses.gates import gate_response
 from courses.models import Audience, LessonPage, Topic
 from courses.review_report import ClinicalReviewDueView, can_see_report
 
@@ -69,6 +70,8 @@ def gate_and_record_lesson_visit(page, request, serve_args, serve_kwargs):
             {"page": page, "course": course, "missing": missing},
             status=403,
         )
+    if (gated := gate_response(request=request, lesson=page, course=course)) is not None:
+        return gated
     # Kept on the page for its progress bar, which would otherwise read it again.
     page.learner_enrolment = services.lesson_view(user=request.user, lesson=page, course=course)
     return None

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from pydantic import ValidationError
 
@@ -93,6 +93,11 @@ class CredentialOut(VerificationOut):
     valid_from: str
     valid_until: str | None
     ce_hours: float
+    credit_type: str = Field(
+        "",
+        description="The credit claimed, e.g. 'ANCC contact hours'; empty for CE hours "
+        "of a course not offered for credit.",
+    )
 
 
 class BulkIn(Schema):
@@ -207,6 +212,7 @@ def _summary(credential: Credential, verification: Verification) -> dict:
         "valid_from": credential.document.get("validFrom", ""),
         "valid_until": credential.document.get("validUntil"),
         "ce_hours": float(credential.credits),
+        "credit_type": credential.credit_type,
     }
 
 
@@ -310,6 +316,7 @@ class TranscriptLineOut(Schema):
     id: uuid.UUID
     achievement: str
     ce_hours: float
+    credit_type: str = Field("", description="The credit claimed, e.g. 'ANCC contact hours'.")
     issued: str
     status: str
     verify_url: str
@@ -368,6 +375,7 @@ def licensee_ce_hours(
                 "id": c.pk,
                 "achievement": c.achievement.name,
                 "ce_hours": float(c.credits),
+                "credit_type": c.credit_type,
                 "issued": c.document.get("validFrom", ""),
                 "status": "revoked" if c.revoked_at else "issued",
                 "verify_url": settings.SITE_URL + reverse("credentials:verify", args=[c.pk]),

@@ -29,6 +29,7 @@ RESULT_COLUMNS = [
     "holder",
     "achievement",
     "ce_hours",
+    "credit_type",
     "valid_from",
     "valid_until",
     "reason",
@@ -162,7 +163,7 @@ def bulk_csv_verify(upload: bytes) -> str:
     for result in verify_ids([row[0] for row in rows]):
         credential, verification = result.credential, result.verification
         if verification is None:
-            lines.append([result.raw, "unknown", "", "", "", "", "", result.reason])
+            lines.append([result.raw, "unknown", "", "", "", "", "", "", result.reason])
             continue
         failed = "; ".join(c.detail for c in verification.checks if not c.passed)
         lines.append(
@@ -172,6 +173,7 @@ def bulk_csv_verify(upload: bytes) -> str:
                 credential.holder_name,
                 credential.achievement.name,
                 f"{credential.credits.normalize():f}",
+                credential.credit_type,
                 credential.document.get("validFrom", ""),
                 credential.document.get("validUntil", ""),
                 failed,

@@ -77,7 +77,7 @@ def certificate_pdf(credential: Credential) -> bytes:
     if credential.valid_until:
         facts.append(f"valid until {credential.valid_until:%-d %B %Y}")
     if credential.credits:
-        facts.append(f"{credential.credits.normalize():f} CE hours")
+        facts.append(credential.credit_label)
     pdf.text_line(" · ".join(facts), size=12, gap=2)
     url = verify_url(credential)
     pdf.image(_qr_image(url), x=(pdf.w - 42) / 2, y=pdf.get_y() + 2, w=42, h=42)

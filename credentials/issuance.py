@@ -11,11 +11,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accreditation.selectors import claim_of, credit_requirement
 from assessments.requirements import Status, course_status, program_status
 from courses.models import Enrolment
 from credentials import events
@@ -37,8 +39,23 @@ class IssuanceRefused(Exception):
 
 def achievement_status(*, user: User, achievement: Achievement) -> Status:
     if achievement.kind == AchievementKind.COURSE:
-        return course_status(user=user, course=achievement.course)
+        status = course_status(user=user, course=achievement.course)
+        # A course offered for credit is credited only as claimed, after its evaluation.
+        claimed = credit_requirement(user=user, course=achievement.course)
+        if claimed is not None:
+            status.requirements.append(claimed)
+        return status
     return program_status(user=user, program=achievement.program)
+
+
+def claimed_credit(*, learner: User, achievement: Achievement) -> tuple[Decimal, str]:
+    """The hours and credit type a course credential states: as the learner claimed them for a
+    course offered for credit; otherwise the course's CE hours, with no credit type."""
+    if achievement.kind == AchievementKind.COURSE:
+        claim = claim_of(user=learner, course=achievement.course)
+        if claim is not None:
+            return claim.hours, claim.credit_type.name
+    return achievement.ce_hours, ""
 
 
 def covering_credential(*, user: User, achievement: Achievement, now: datetime):
@@ -105,6 +122,7 @@ def credential_issue(
         for licence in learner.licences.filter(verified_at__isnull=False)  # claims stay out
     ]
     holder_name = learner.get_full_name() or learner.email
+    credits, credit_type = claimed_credit(learner=learner, achievement=achievement)
     document = open_badge_credential(
         credential_id=str(credential_id),
         achievement=achievement,
@@ -112,11 +130,12 @@ def credential_issue(
         email=learner.email,
         holder_name=holder_name,
         licence_numbers=licences,
-        credits=achievement.ce_hours,
+        credits=credits,
         valid_from=now,
         valid_until=valid_until,
         status=status_entries(index),
         by_hand=issued_by is not None,
+        credit_type=credit_type,
     )
     key, private = current_signing_key()
     signed = proof_create(
@@ -134,7 +153,8 @@ def credential_issue(
                 learner=learner,
                 period=period.key,
                 holder_name=holder_name,
-                credits=achievement.ce_hours,
+                credits=credits,
+                credit_type=credit_type,
                 valid_from=now,
                 valid_until=valid_until,
                 status_index=index,

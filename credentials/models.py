@@ -109,6 +109,12 @@ class Credential(models.Model):
     period = models.CharField(max_length=10, blank=True)
     holder_name = models.CharField(max_length=300)
     credits = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    credit_type = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The credit the learner claimed, e.g. 'ANCC contact hours'; blank for a "
+        "course not offered for credit, whose hours are its CE hours.",
+    )
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
     status_index = models.PositiveIntegerField(unique=True)
@@ -140,6 +146,11 @@ class Credential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.achievement} for {self.holder_name}"
+
+    @property
+    def credit_label(self) -> str:
+        """The hours as boards read them: "1.5 ANCC contact hours", or "1.5 CE hours"."""
+        return f"{self.credits.normalize():f} {self.credit_type or 'CE hours'}"
 
 
 class StatusPurpose(models.TextChoices):

@@ -97,6 +97,7 @@ def open_badge_credential(
     valid_until: datetime | None,
     status: list[dict],
     by_hand: bool = False,
+    credit_type: str = "",
 ) -> dict:
     subject = {
         "type": ["AchievementSubject"],
@@ -113,6 +114,21 @@ def open_badge_credential(
     }
     if credits:
         subject["creditsEarned"] = float(credits)
+    if credit_type:
+        # The credit the learner claimed (e.g. "ANCC contact hours"), as an OB 3.0 result that
+        # a verifier can read beside creditsEarned, described by the achievement it belongs to.
+        described = f"{achievement_url(achievement)}#credit-type"
+        subject["achievement"]["resultDescription"] = [
+            {
+                "id": described,
+                "type": ["ResultDescription"],
+                "name": "Continuing education credit type claimed",
+                "resultType": "Result",
+            }
+        ]
+        subject["result"] = [
+            {"type": ["Result"], "resultDescription": described, "value": credit_type}
+        ]
     if licence_numbers:
         subject["licenseNumber"] = "; ".join(licence_numbers)
     document = {

@@ -5,6 +5,8 @@ from functools import partial
 from django.db import transaction
 from django.dispatch import receiver
 
+from accreditation import events as accreditation_events
+from accreditation.models import CreditClaim
 from assessments import events as assessment_events
 from assessments.models import ExternalTraining, Observation, PracticeLog
 from courses import events as course_events
@@ -26,6 +28,11 @@ def _issue_after_commit(user_id: int, course_ids: list[int]) -> None:
 @receiver(course_events.course_completed, sender=Enrolment)
 def course_completed(sender, *, enrolment, **kwargs):
     _issue_after_commit(enrolment.user_id, [enrolment.course_id])
+
+
+@receiver(accreditation_events.credit_claimed, sender=CreditClaim)
+def credit_claimed(sender, *, claim, **kwargs):
+    _issue_after_commit(claim.user_id, [claim.course_id])
 
 
 # Program requirements (hours, observations) may be met by any of these.

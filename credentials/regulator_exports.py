@@ -26,6 +26,7 @@ ROSTER_COLUMNS = [
     "completion_date",
     "hours",
     "subject_area",
+    "credit_type",
 ]
 PARS_COLUMNS = [
     "first_name",
@@ -37,6 +38,7 @@ PARS_COLUMNS = [
     "activity_title",
     "completion_date",
     "credits",
+    "credit_type",
 ]
 
 
@@ -86,6 +88,7 @@ def ce_broker_roster(start: datetime.date, end: datetime.date) -> str:
                     f"{credential.valid_from:%m/%d/%Y}",
                     _hours(credential.credits),
                     topics[0] if topics else "",
+                    credential.credit_type,
                 ]
             )
     return _csv(ROSTER_COLUMNS, rows)
@@ -107,6 +110,7 @@ def pars_batch(start: datetime.date, end: datetime.date) -> str:
                 achievement.name,
                 f"{credential.valid_from:%Y-%m-%d}",
                 _hours(credential.credits),
+                credential.credit_type,
             ]
         )
     return _csv(PARS_COLUMNS, rows)

@@ -22,16 +22,16 @@ def transcript_pdf_bytes(data: Transcript) -> bytes:
     pdf.text_line(learner.get_full_name() or learner.email, size=18, bold=True, gap=1)
     pdf.text_line(f"{data.start:%-d %B %Y} to {data.end:%-d %B %Y}", size=11, gap=6)
     with pdf.table(
-        col_widths=(22, 58, 14, 20), text_align=("LEFT", "LEFT", "RIGHT", "LEFT")
+        col_widths=(20, 50, 26, 18), text_align=("LEFT", "LEFT", "LEFT", "LEFT")
     ) as table:
-        table.row(["Issued", "Achievement", "CE hours", "Status"])
+        table.row(["Issued", "Achievement", "Credit", "Status"])
         for credential in data.credentials:
             status = "revoked (not counted)" if credential.revoked_at else "valid"
             table.row(
                 [
                     f"{credential.valid_from:%Y-%m-%d}",
                     pdf.safe(credential.achievement.name),
-                    f"{credential.credits.normalize():f}",
+                    credential.credit_label,
                     status,
                 ]
             )

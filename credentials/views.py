@@ -108,7 +108,18 @@ def _shown(document: dict | None) -> dict:
         "valid_from": document.get("validFrom", ""),
         "valid_until": document.get("validUntil", ""),
         "credits": subject.get("creditsEarned"),
+        "credit_type": _claimed_credit_type(subject),
     }
+
+
+def _claimed_credit_type(subject: dict) -> str:
+    """The credit type a signed document states (an OB 3.0 result), or ""."""
+    for result in subject.get("result") or []:
+        if isinstance(result, dict) and str(result.get("resultDescription", "")).endswith(
+            "#credit-type"
+        ):
+            return str(result.get("value", ""))
+    return ""
 
 
 @require_safe

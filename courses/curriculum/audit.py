@@ -124,6 +124,20 @@ def _safety_callouts(course: CourseSpec, report: AuditReport) -> None:
             report.medication_lessons_with_caution += 1
 
 
+def _planning(course: CourseSpec, problems: list[str]) -> None:
+    """Every course is ready to be offered for credit: it has a planning record whose desired
+    outcomes account for every lesson objective."""
+    if not course.planning:
+        problems.append(f"{course.path}: no planning record ('planning:' with the practice gap)")
+        return
+    mapped = {o for outcome in course.planning["outcomes"] for o in outcome["objectives"]}
+    unmapped = [o for o in course.objective_ids if o not in mapped]
+    if unmapped:
+        problems.append(
+            f"{course.path}: objectives no desired outcome maps to: {', '.join(unmapped)}"
+        )
+
+
 def _worked_cases(course: CourseSpec, report: AuditReport) -> None:
     for module in course.modules:
         report.modules += 1
@@ -148,6 +162,7 @@ def _course(course: CourseSpec, problems: list[str], cited: set[str]) -> CourseR
         problems.append(f"{where}: {len(lessons)} lessons (a course has {low} to {high})")
     if not course.competencies:
         problems.append(f"{where}: course.yaml maps to no competency")
+    _planning(course, problems)
     rows = []
     for lesson in lessons:
         keys = {key for key, _ in lesson.citations}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -20,8 +21,18 @@ from courses.curriculum.sources import (
     YamlDoc,
     load_yaml,
 )
+from courses.disclosures import no_relationships
 
 DISCLOSURE_ROLES = {"author", "planner", "reviewer"}
+PLANNING_KEYS = (
+    "practice_gap",
+    "learning_needs",
+    "outcomes",
+    "commercial_support",
+    "released_on",
+    "last_reviewed_on",
+    "credit_expires_on",
+)
 # A course's time, computed: its lessons' reading time plus its assessments. CE hours may not
 # claim more than this, in quarter hours.
 MINUTES_PER_FORMATIVE_ITEM = Decimal(1)
@@ -59,6 +70,7 @@ class CourseSpec:
     disclosures: list[dict]
     digest: str
     competencies: list[str] = field(default_factory=list)
+    planning: dict = field(default_factory=dict)  # the CE planning record, see _planning()
     modules: list[ModuleSpec] = field(default_factory=list)
     bank: QuestionBank | None = None
 
@@ -229,6 +241,7 @@ class PlanReader:
             "prerequisites",
             "competencies",
             "disclosures",
+            "planning",
             "modules",
         }
         doc.unknown_keys(data, allowed)
@@ -257,6 +270,7 @@ class PlanReader:
             disclosures=self._disclosures(doc, data.get("disclosures")),
             digest=digest(file.read_text(encoding="utf-8")),
             competencies=self._competency_ids(doc, data),
+            planning=self._planning(doc, data.get("planning")),
         )
         for kind, known in (("audiences", self.plan.audiences), ("topics", self.plan.topics)):
             for index, slug in enumerate(getattr(course, kind)):
@@ -322,12 +336,87 @@ class PlanReader:
                     "name": doc.text(item, "name", "disclosures", index),
                     "role": role,
                     "relationships": doc.text(item, "relationships", "disclosures", index),
-                    "mitigation": doc.text(
-                        item, "mitigation", "disclosures", index, required=False
-                    ),
+                    **self._mitigation(doc, item, index),
                 }
             )
         return result
+
+    def _mitigation(self, doc: YamlDoc, item: dict, index: int) -> dict:
+        """A relevant financial relationship is mitigated before the content is used: how, by
+        whom and when (ACCME Standard 3); "None" needs none of it."""
+        at = ("disclosures", index)
+        fields = {
+            "mitigation": doc.text(item, "mitigation", *at, required=False),
+            "mitigated_by": doc.text(item, "mitigated_by", *at, required=False),
+            "mitigated_on": self._date(doc, item, "mitigated_on", *at),
+        }
+        if not no_relationships(str(item.get("relationships") or "")):
+            for key, value in fields.items():
+                if not value:
+                    doc.error(
+                        f"a disclosed relationship needs '{key}' (how, by whom and when it was "
+                        "mitigated)",
+                        *at,
+                        "relationships",
+                    )
+        return fields
+
+    def _date(self, doc: YamlDoc, data: dict, key: str, *at) -> datetime.date | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+            doc.error(f"'{key}' must be a date like 2026-10-01, not {value!r}", *at, key)
+            return None
+        return value
+
+    def _planning(self, doc: YamlDoc, data) -> dict:
+        """The planning record an accredited provider keeps for the activity."""
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            doc.error("'planning' needs 'key: value' lines", "planning")
+            return {}
+        doc.unknown_keys(data, set(PLANNING_KEYS), "planning")
+        planning = {
+            "practice_gap": doc.text(data, "practice_gap", "planning"),
+            "learning_needs": doc.text(data, "learning_needs", "planning"),
+            "commercial_support": doc.text(data, "commercial_support", "planning"),
+            "released_on": self._date(doc, data, "released_on", "planning"),
+            "activity_reviewed_on": self._date(doc, data, "last_reviewed_on", "planning"),
+            "credit_expires_on": self._date(doc, data, "credit_expires_on", "planning"),
+            "outcomes": [],
+        }
+        released, reviewed, expires = (
+            planning[k] for k in ("released_on", "activity_reviewed_on", "credit_expires_on")
+        )
+        if released and reviewed and reviewed < released:
+            doc.error("'last_reviewed_on' is before 'released_on'", "planning", "last_reviewed_on")
+        if released and expires and expires <= released:
+            doc.error(
+                "'credit_expires_on' must come after 'released_on'", "planning", "credit_expires_on"
+            )
+        outcomes = data.get("outcomes")
+        if not isinstance(outcomes, list) or not outcomes:
+            doc.error(
+                "'outcomes' must list the desired outcomes, each with the objective ids it maps to",
+                "planning",
+                "outcomes",
+            )
+            return planning
+        for index, outcome in enumerate(outcomes):
+            at = ("planning", "outcomes", index)
+            if not isinstance(outcome, dict):
+                doc.error("an outcome needs 'text' and 'objectives'", *at)
+                continue
+            doc.unknown_keys(outcome, {"text", "objectives"}, *at)
+            planning["outcomes"].append(
+                {
+                    "text": doc.text(outcome, "text", *at),
+                    "objectives": doc.slugs(outcome, "objectives", *at),
+                }
+            )
+        return planning
 
     def _listed_children(self, doc: YamlDoc, folder: Path, key: str, present: set[str]) -> None:
         listed = doc.data.get(key) if isinstance(doc.data.get(key), list) else []
@@ -426,6 +515,17 @@ class PlanReader:
         slugs = {course.slug for course in self.plan.courses}
         for course in self.plan.courses:
             doc = self.docs[course.path]
+            for index, outcome in enumerate(course.planning.get("outcomes", [])):
+                for objective in outcome["objectives"]:
+                    if objective not in course.objective_ids:
+                        doc.error(
+                            f"outcome maps to objective '{objective}', which no lesson of the "
+                            "course has",
+                            "planning",
+                            "outcomes",
+                            index,
+                            "objectives",
+                        )
             for index, slug in enumerate(course.prerequisites):
                 if slug not in slugs:
                     doc.error(f"unknown prerequisite '{slug}'", "prerequisites", index)

@@ -23,6 +23,7 @@ from courses.models import (
     Audience,
     CourseDisclosure,
     CourseIndexPage,
+    CourseOutcome,
     CoursePage,
     LessonObjective,
     LessonPage,
@@ -188,6 +189,7 @@ class CurriculumWriter:
             "topics": list(Topic.objects.filter(slug__in=spec.topics)),
             "prerequisites": [courses[slug] for slug in spec.prerequisites],
             "disclosures": [CourseDisclosure(**item) for item in spec.disclosures],
+            **self._planning(spec),
         }
         course = self._upsert(self.course_index, CoursePage, spec, fields)
         needs_review = MEDICATION_TOPIC in spec.topics
@@ -196,6 +198,18 @@ class CurriculumWriter:
             lessons.update(self._module(course, module_spec, needs_review))
         self._objectives(course, spec, lessons)
         return course
+
+    @staticmethod
+    def _planning(spec: CourseSpec) -> dict:
+        """The planning record's fields, when the file has one (else the CMS's stay)."""
+        if not spec.planning:
+            return {}
+        planning = {k: v for k, v in spec.planning.items() if k != "outcomes"}
+        planning["outcomes"] = [
+            CourseOutcome(text=o["text"], objective_codes=", ".join(o["objectives"]))
+            for o in spec.planning["outcomes"]
+        ]
+        return planning
 
     def _module(self, course: CoursePage, spec: ModuleSpec, needs_review: bool) -> dict:
         fields = {"title": spec.title, "summary": spec.summary}

@@ -1,5 +1,6 @@
 import shutil
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -643,4 +644,98 @@ class LinkTests:
         assert error.startswith("programs/peer-cert.yaml:")
         assert error.endswith(
             "requirements: link https://localhost/rules is a placeholder, not a real page"
+        )
+
+
+PLANNING = """planning:
+  practice_gap: Clinicians rarely discuss stopping.
+  learning_needs: Identified from the guidance the course cites.
+  outcomes:
+    - text: Discuss stopping as an option at reviews.
+      objectives: [basics-describe, basics-three-steps]
+  commercial_support: None
+  released_on: 2026-10-01
+  last_reviewed_on: 2026-12-01
+  credit_expires_on: 2029-09-30
+modules:"""
+
+
+@pytest.mark.django_db
+class PlanningRecordTests:
+    """The planning record an accredited CE provider keeps for a course, loaded from course.yaml,
+    with the disclosures' mitigation (who reviewed, when)."""
+
+    COURSE = "courses/basics/course.yaml"
+
+    def with_planning(self, curriculum, text: str = PLANNING) -> None:
+        edit(curriculum / self.COURSE, "modules:", text)
+
+    def test_the_planning_record_loads_onto_the_course(self, curriculum):
+        self.with_planning(curriculum)
+        load(curriculum)
+        course = CoursePage.objects.get(slug="basics")
+        assert course.practice_gap == "Clinicians rarely discuss stopping."
+        assert course.commercial_support == "None"
+        assert (course.released_on, course.activity_reviewed_on, course.credit_expires_on) == (
+            date(2026, 10, 1),
+            date(2026, 12, 1),
+            date(2029, 9, 30),
+        )
+        [outcome] = course.outcomes.all()
+        assert outcome.objective_list == ["basics-describe", "basics-three-steps"]
+        report = curriculum_audit(read_curricula(curriculum))
+        assert not [p for p in report.problems if p.startswith(self.COURSE)]
+
+    def test_an_outcome_mapped_to_an_objective_the_course_lacks_is_refused(self, curriculum):
+        self.with_planning(curriculum, PLANNING.replace("basics-three-steps]", "no-such-id]"))
+        [error] = errors_of(curriculum)
+        assert error == (
+            f"{self.COURSE}:20: outcome maps to objective 'no-such-id', which no lesson of the "
+            "course has"
+        )
+
+    def test_dates_out_of_order_or_not_dates_are_refused(self, curriculum):
+        self.with_planning(
+            curriculum,
+            PLANNING.replace("2029-09-30", "2026-09-30").replace("2026-12-01", "soon"),
+        )
+        errors = errors_of(curriculum)
+        assert any(
+            "'last_reviewed_on' must be a date like 2026-10-01, not 'soon'" in e for e in errors
+        )
+        assert any("'credit_expires_on' must come after 'released_on'" in e for e in errors)
+
+    def test_a_course_without_a_planning_record_or_with_unmapped_objectives_is_a_problem(
+        self, curriculum
+    ):
+        report = curriculum_audit(read_curricula(curriculum))
+        assert f"{self.COURSE}: no planning record ('planning:' with the practice gap)" in (
+            report.problems
+        )
+        self.with_planning(curriculum, PLANNING.replace(", basics-three-steps]", "]"))
+        report = curriculum_audit(read_curricula(curriculum))
+        assert f"{self.COURSE}: objectives no desired outcome maps to: basics-three-steps" in (
+            report.problems
+        )
+
+    def test_a_disclosed_relationship_needs_its_mitigation_who_and_when(self, curriculum):
+        edit(
+            curriculum / self.COURSE,
+            "relationships: None",
+            "relationships: Consultant, Acme Pharma (ended 2025)",
+        )
+        errors = errors_of(curriculum)
+        for key in ("mitigation", "mitigated_by", "mitigated_on"):
+            assert any(f"a disclosed relationship needs '{key}'" in e for e in errors), errors
+        edit(
+            curriculum / self.COURSE,
+            "(ended 2025)",
+            "(ended 2025)\n    mitigation: Content peer reviewed for bias\n"
+            "    mitigated_by: Casey Reviewer, MD\n    mitigated_on: 2026-09-15",
+        )
+        load(curriculum)
+        [disclosure] = CoursePage.objects.get(slug="basics").disclosures.all()
+        assert (disclosure.mitigated_by, disclosure.mitigated_on) == (
+            "Casey Reviewer, MD",
+            date(2026, 9, 15),
         )

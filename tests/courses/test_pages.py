@@ -347,8 +347,9 @@ class CoursePageTests:
         add_course("sized", modules=modules, lessons=lessons)
         client.get("/courses/sized/")
         # serving (6); breadcrumb (1); modules, lessons, disclosures, prerequisites, programs
-        # (5); audiences and topics as the template lists them (2); its exam, if any (1)
-        with django_assert_num_queries(15):
+        # (5); audiences and topics as the template lists them (2); its exam, if any (1); its
+        # credit designations, none here (1)
+        with django_assert_num_queries(16):
             body = page_text(client.get("/courses/sized/"))
         assert body.count("sized lesson") == modules * lessons
 
@@ -565,8 +566,9 @@ class LessonPageTests:
         # references of text and of callout blocks, image (3); breadcrumb, the course's lessons
         # for position and previous/next (2). Progress, 5: unmet prerequisites (1); recording
         # the visit (enrolment, lesson progress, update: 3); completed lessons (1); the progress
-        # bar reuses the visit's enrolment and the breadcrumb's lessons.
-        with django_assert_num_queries(18):
+        # bar reuses the visit's enrolment and the breadcrumb's lessons. Credit, 1: disclosures
+        # acknowledged, where the course is offered for credit.
+        with django_assert_num_queries(19):
             page_text(reader.get(lesson.url))
 
 

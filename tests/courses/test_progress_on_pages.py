@@ -64,8 +64,9 @@ class LessonVisitTests:
         # 2 session, user with access status; 4 site and route (one query for the whole path);
         # 2 breadcrumb and lesson sequence (shared with the progress bar); 1 unmet
         # prerequisites; 3 recording the visit (enrolment, lesson progress, update); 2 view
-        # restrictions; 1 completed lessons.
-        with django_assert_num_queries(15):
+        # restrictions; 1 completed lessons; 1 disclosures acknowledged where the course is
+        # offered for credit.
+        with django_assert_num_queries(16):
             response = client.get(lessons[6].url)
         assert "5 of 20 lessons" in response.content.decode()
 

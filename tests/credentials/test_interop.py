@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,27 @@ class IndependentVerifierTests:
         credential = issued_credential()
         result = independent_verify(credential.document)
         assert result == {"verified": True, "errors": [], "status": CLEAR}
+
+    def test_a_credential_with_claimed_credit_verifies_and_a_changed_credit_type_fails(
+        self, signing_key
+    ):
+        from accreditation.services import ClaimRequest, credit_claim, disclosures_acknowledge
+        from credentials.issuance import credentials_issue_earned
+        from tests.accreditation.factories import course_for_credit, designation
+        from tests.credentials.factories import complete_course
+        from tests.factories import UserFactory
+
+        activity, learner = course_for_credit(), UserFactory()
+        disclosures_acknowledge(user=learner, course=activity.course)
+        complete_course(learner, activity)
+        claim = ClaimRequest(designation(activity), Decimal("1.5"), {})
+        credit_claim(user=learner, course=activity.course, request=claim)
+        [credential] = credentials_issue_earned(user=learner, courses=[activity.course])
+        document = credential.document
+        assert document["credentialSubject"]["result"][0]["value"] == "ANCC contact hours"
+        assert independent_verify(document) == {"verified": True, "errors": [], "status": CLEAR}
+        document["credentialSubject"]["result"][0]["value"] = "AMA PRA Category 1 Credit"
+        assert independent_verify(document)["verified"] is False
 
     def test_a_credential_issued_by_hand_verifies_with_its_signed_evidence(self, signing_key):
         from credentials.open_badges import BY_HAND_EVIDENCE
