@@ -25,7 +25,7 @@ class ClaimForm(forms.Form):
                 (
                     key,
                     f"{d.credit_type.name} (for {d.credit_type.professions}; at most "
-                    f"{d.max_hours} hours)",
+                    f"{d.max_hours.normalize():f} hours)",
                 )
                 for key, d in self.designations.items()
             ],
@@ -65,7 +65,7 @@ class ClaimForm(forms.Form):
             self.add_error(
                 "hours",
                 f"{designation.credit_type.name} for this course is at most "
-                f"{designation.max_hours} hours.",
+                f"{designation.max_hours.normalize():f} hours.",
             )
         return cleaned
 

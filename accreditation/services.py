@@ -86,7 +86,7 @@ def credit_claim(*, user, course, request: ClaimRequest, now=None) -> CreditClai
         raise ClaimRefused("Claim your time in quarter hours (0.25, 0.5, 0.75 ...).")
     if hours > designation.max_hours:
         raise ClaimRefused(
-            f"This course is designated for at most {designation.max_hours} "
+            f"This course is designated for at most {designation.max_hours.normalize():f} "
             f"{designation.credit_type.name}; claim no more than that."
         )
     credit = designation.credit_type

@@ -24,6 +24,9 @@ from courses.curriculum.sources import (
 from courses.disclosures import no_relationships
 
 DISCLOSURE_ROLES = {"author", "planner", "reviewer"}
+# What the CMS fields hold (CourseOutcome.text, CoursePage.commercial_support).
+OUTCOME_MAX = 400
+COMMERCIAL_SUPPORT_MAX = 300
 PLANNING_KEYS = (
     "practice_gap",
     "learning_needs",
@@ -378,10 +381,18 @@ class PlanReader:
             doc.error("'planning' needs 'key: value' lines", "planning")
             return {}
         doc.unknown_keys(data, set(PLANNING_KEYS), "planning")
+        commercial = doc.text(data, "commercial_support", "planning")
+        if len(commercial) > COMMERCIAL_SUPPORT_MAX:
+            doc.error(
+                f"'commercial_support' is {len(commercial)} characters (at most "
+                f"{COMMERCIAL_SUPPORT_MAX})",
+                "planning",
+                "commercial_support",
+            )
         planning = {
             "practice_gap": doc.text(data, "practice_gap", "planning"),
             "learning_needs": doc.text(data, "learning_needs", "planning"),
-            "commercial_support": doc.text(data, "commercial_support", "planning"),
+            "commercial_support": commercial,
             "released_on": self._date(doc, data, "released_on", "planning"),
             "activity_reviewed_on": self._date(doc, data, "last_reviewed_on", "planning"),
             "credit_expires_on": self._date(doc, data, "credit_expires_on", "planning"),
@@ -410,9 +421,12 @@ class PlanReader:
                 doc.error("an outcome needs 'text' and 'objectives'", *at)
                 continue
             doc.unknown_keys(outcome, {"text", "objectives"}, *at)
+            text = doc.text(outcome, "text", *at)
+            if len(text) > OUTCOME_MAX:
+                doc.error(f"an outcome is {len(text)} characters (at most {OUTCOME_MAX})", *at)
             planning["outcomes"].append(
                 {
-                    "text": doc.text(outcome, "text", *at),
+                    "text": text,
                     "objectives": doc.slugs(outcome, "objectives", *at),
                 }
             )

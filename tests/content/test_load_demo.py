@@ -101,6 +101,20 @@ class LoadDemoTests:
         )
         assert log.learner.enrolments.filter(program__slug="peer-cert").exists()
 
+    def test_one_course_is_offered_for_credit_under_two_credit_types(self, monkeypatch):
+        from accreditation import demo as accreditation_demo
+        from accreditation.models import CreditDesignation
+
+        monkeypatch.setattr(accreditation_demo, "DEMO_COURSE", "basics")
+        output = load_demo() + load_demo()  # twice: nothing duplicates
+        designations = CreditDesignation.objects.filter(course__slug="basics")
+        assert sorted((d.credit_type.name, str(d.max_hours)) for d in designations) == [
+            ("ANCC contact hours", "0.25"),
+            ("Certificate of participation hours", "0.25"),
+        ]
+        assert "Demonstration wording" in designations[0].credit_type.accreditation_statement
+        assert "offered for ANCC contact hours and a certificate of participation" in output
+
     def test_demo_totp_prints_a_six_digit_code_per_mfa_account(self):
         load_demo()
         out = StringIO()

@@ -694,6 +694,16 @@ class PlanningRecordTests:
             "course has"
         )
 
+    def test_an_outcome_longer_than_the_cms_holds_is_refused(self, curriculum):
+        long = "Discuss stopping " + "and more " * 50
+        self.with_planning(
+            curriculum, PLANNING.replace("Discuss stopping as an option at reviews.", long)
+        )
+        [error] = errors_of(curriculum)
+        assert (
+            error == f"{self.COURSE}:19: an outcome is {len(long.strip())} characters (at most 400)"
+        )
+
     def test_dates_out_of_order_or_not_dates_are_refused(self, curriculum):
         self.with_planning(
             curriculum,
