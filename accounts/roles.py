@@ -82,6 +82,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "accreditation.add_evaluationquestion",
         "accreditation.change_evaluationquestion",
         "accreditation.view_evaluationquestion",
+        "accreditation.view_creditclaim",  # the activity reports and the PARS file
         "credentials.view_achievement",
         "credentials.change_achievement",
         "credentials.view_credential",

@@ -6,8 +6,21 @@ from decimal import Decimal
 
 from django import forms
 
-from accreditation.models import AGREEMENT_SCALE, YES_NO, QuestionKind
+from accreditation.follow_ups import QUESTION
+from accreditation.models import AGREEMENT_SCALE, YES_NO, PracticeChange, QuestionKind
 from accreditation.selectors import claimable_hours
+
+
+class FollowUpForm(forms.Form):
+    changed = forms.ChoiceField(
+        label=QUESTION, choices=PracticeChange.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label="What changed, or what got in the way? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ClaimForm(forms.Form):

@@ -45,6 +45,11 @@ class CreditType(models.Model):
         help_text="The credit designation statement; write {hours} where the activity's "
         "maximum goes, e.g. 'designates this enduring material for a maximum of {hours} ...'."
     )
+    physician_credit = models.BooleanField(
+        default=False,
+        help_text="Tick for AMA PRA Category 1 Credit: learners who claim it count as "
+        "physicians in the PARS activity file, everyone else as other learners.",
+    )
 
     panels = [
         FieldPanel("name"),
@@ -53,6 +58,7 @@ class CreditType(models.Model):
         FieldPanel("professions"),
         FieldPanel("accreditation_statement"),
         FieldPanel("designation_statement"),
+        FieldPanel("physician_credit"),
     ]
 
     class Meta:
@@ -229,3 +235,39 @@ class CreditClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hours} {self.credit_type} for {self.course_id}"
+
+
+class PracticeChange(models.TextChoices):
+    YES = "yes", "Yes, I have made the change"
+    PARTLY = "partly", "Partly"
+    NOT_YET = "not_yet", "Not yet, but I still intend to"
+    NO = "no", "No"
+
+
+class FollowUp(models.Model):
+    """The practice-change question sent some weeks after a claim, by a single-use link. Only
+    the link's hash is kept, and the answer is stored apart (FollowUpAnswer)."""
+
+    claim = models.OneToOneField(CreditClaim, on_delete=models.CASCADE, related_name="follow_up")
+    due_on = models.DateField()
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["due_on", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"Follow-up of claim {self.claim_id}, due {self.due_on}"
+
+
+class FollowUpAnswer(models.Model):
+    """An answer to the follow-up question, like an evaluation: no user, only the day."""
+
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
+    answered_on = models.DateField()
+    changed = models.CharField(max_length=10, choices=PracticeChange.choices)
+    comment = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Follow-up answer for course {self.course_id} on {self.answered_on}"

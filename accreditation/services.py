@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accreditation import events, selectors
+from accreditation.follow_ups import follow_up_schedule
 from accreditation.models import (
     CreditClaim,
     CreditDesignation,
@@ -108,6 +109,7 @@ def credit_claim(*, user, course, request: ClaimRequest, now=None) -> CreditClai
     EvaluationResponse.objects.create(
         course_id=course.pk, submitted_on=timezone.localdate(now), answers=request.answers
     )
+    follow_up_schedule(claim=claim)
     audit_record(
         action="credit claimed",
         subject=f"course {course.pk}",

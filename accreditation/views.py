@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accreditation import selectors, services
-from accreditation.forms import ClaimForm
+from accreditation import follow_ups, selectors, services
+from accreditation.forms import ClaimForm, FollowUpForm
 from courses.models import CoursePage
 
 
@@ -30,6 +30,34 @@ def acknowledge(request, course_id: int):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = course.url
     return redirect(target)
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up(request, token: str):
+    """The single-use link of the follow-up email: no sign-in, the link is the key."""
+    try:
+        pending = follow_ups.follow_up_for(token)
+    except follow_ups.FollowUpRefused as refused:
+        return render(
+            request, "accreditation/follow_up_done.html", {"message": str(refused)}, status=404
+        )
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_ups.follow_up_answer(token=token, **form.cleaned_data)
+        except follow_ups.FollowUpRefused as refused:
+            return render(
+                request,
+                "accreditation/follow_up_done.html",
+                {"message": str(refused)},
+                status=409,
+            )
+        message = "Thank you. Your answer is recorded, without your name."
+        return render(request, "accreditation/follow_up_done.html", {"message": message})
+    context = {"form": form, "course": pending.claim.course}
+    return render(
+        request, "accreditation/follow_up.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required

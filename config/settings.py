@@ -239,6 +239,8 @@ CREDENTIALS_RENEWAL_REMINDER_DAYS = env.list(
 CREDENTIALS_GRACE_DAYS = env.int("CREDENTIALS_GRACE_DAYS", default=30)
 # Who we are to CE trackers and accreditors, in their completion exports.
 CE_PROVIDER_ID = env.str("CE_PROVIDER_ID", default="")
+# Days after a credit claim when the learner is asked whether their practice changed.
+CE_FOLLOW_UP_DAYS = env.int("CE_FOLLOW_UP_DAYS", default=60)
 CE_PROVIDER_NAME = env.str("CE_PROVIDER_NAME", default="Recovery Learning")
 # Anonymous use of the verification API, per client address and minute.
 CREDENTIALS_API_RATE_LIMITS = {
