@@ -47,6 +47,11 @@ class ActivityReportView(_ReportPermission, NeutralisedCsvExportMixin, ReportVie
         "follow_ups_sent",
         "follow_ups_answered",
         "follow_up_response_rate",
+        "pre_post_n",
+        "mean_pre",
+        "mean_post",
+        "knowledge_change",
+        "effect_size",
     ]
     export_headings = {
         "title": "Activity",
@@ -57,6 +62,11 @@ class ActivityReportView(_ReportPermission, NeutralisedCsvExportMixin, ReportVie
         "follow_ups_sent": "Follow-ups sent",
         "follow_ups_answered": "Follow-ups answered",
         "follow_up_response_rate": "Follow-up response rate",
+        "pre_post_n": "Pre and post-test (n)",
+        "mean_pre": "Mean pre-test %",
+        "mean_post": "Mean post-test %",
+        "knowledge_change": "Change (points)",
+        "effect_size": "Effect size (paired d)",
     }
     columns = [
         TitleColumn("title", label="Activity", url_name="ce_activity"),
@@ -66,6 +76,7 @@ class ActivityReportView(_ReportPermission, NeutralisedCsvExportMixin, ReportVie
         Column("hours_claimed", label="Hours claimed"),
         Column("objectives_met_mean", label="Objectives met (1-5)"),
         Column("perceived_bias", label="Perceived bias"),
+        Column("knowledge_change", label="Pre to post (points)"),
         Column("follow_up_response_rate", label="Follow-up responses"),
     ]
 

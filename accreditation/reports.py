@@ -1,12 +1,14 @@
 """What an accredited provider reports about an activity (a course offered for credit):
 participation, claims by credit type, the evaluation summary with perceived commercial bias,
-and outcomes (the follow-up on practice change). Read from anonymous evaluation and follow-up
-answers and from claims; nothing here names a learner.
+and outcomes (pre-test to post-test change in knowledge, and the follow-up on practice change).
+Read from anonymous evaluation and follow-up answers, claims and attempts; nothing here names a
+learner.
 """
 
 from __future__ import annotations
 
 import datetime
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +28,7 @@ from accreditation.models import (
     PracticeChange,
     QuestionKind,
 )
+from assessments.models import AssessmentKind, Attempt
 from config.csv_output import csv_text
 from courses.models import CoursePage, Enrolment
 
@@ -44,6 +47,65 @@ class QuestionSummary:
 
 
 @dataclass
+class KnowledgeChange:
+    """Pre-test to post-test (the learner's first exam attempt), for learners who took both."""
+
+    pairs: list[tuple[Decimal, Decimal]] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.pairs)
+
+    @property
+    def mean_pre(self) -> float | None:
+        return statistics.fmean(float(p) for p, _ in self.pairs) if self.pairs else None
+
+    @property
+    def mean_post(self) -> float | None:
+        return statistics.fmean(float(q) for _, q in self.pairs) if self.pairs else None
+
+    @property
+    def change(self) -> float | None:
+        return None if not self.pairs else self.mean_post - self.mean_pre
+
+    @property
+    def effect_size(self) -> float | None:
+        """Cohen's d for paired scores: the mean change over the standard deviation of the
+        changes. None with fewer than two pairs or no spread."""
+        changes = [float(q - p) for p, q in self.pairs]
+        if len(changes) < 2 or statistics.stdev(changes) == 0:
+            return None
+        return statistics.fmean(changes) / statistics.stdev(changes)
+
+
+def knowledge_change(course, *, start=None, end=None) -> KnowledgeChange:
+    """Each learner's pre-test score against their first exam attempt (their post-test)."""
+    pre = dict(
+        Attempt.objects.filter(
+            assessment__course_id=course.pk,
+            assessment__kind=AssessmentKind.PRETEST,
+            submitted_at__isnull=False,
+        ).values_list("user_id", "score")
+    )
+    exams = Attempt.objects.filter(
+        assessment__course_id=course.pk,
+        assessment__kind=AssessmentKind.EXAM,
+        submitted_at__isnull=False,
+        user_id__in=list(pre),
+    ).order_by("user_id", "started_at")
+    if start is not None:
+        exams = exams.filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
+    post: dict[int, Decimal] = {}
+    for user_id, score in exams.values_list("user_id", "score"):
+        post.setdefault(user_id, score)
+    return KnowledgeChange([(pre[user], post[user]) for user in sorted(post)])
+
+
+def _rounded(value: float | None, places: int = 1) -> str:
+    return "" if value is None else f"{value:.{places}f}"
+
+
+@dataclass
 class ActivityReport:
     course: CoursePage
     learners: int = 0
@@ -57,6 +119,27 @@ class ActivityReport:
     follow_ups_sent: int = 0
     follow_up_answers: list[tuple[str, int]] = field(default_factory=list)
     follow_up_comments: list[str] = field(default_factory=list)
+    knowledge: KnowledgeChange = field(default_factory=KnowledgeChange)
+
+    @property
+    def pre_post_n(self) -> int:
+        return self.knowledge.n
+
+    @property
+    def mean_pre(self) -> str:
+        return _rounded(self.knowledge.mean_pre)
+
+    @property
+    def mean_post(self) -> str:
+        return _rounded(self.knowledge.mean_post)
+
+    @property
+    def knowledge_change(self) -> str:
+        return _rounded(self.knowledge.change)
+
+    @property
+    def effect_size(self) -> str:
+        return _rounded(self.knowledge.effect_size, 2)
 
     @property
     def title(self) -> str:
@@ -139,6 +222,7 @@ def activity_report(course: CoursePage, *, with_texts: bool = True) -> ActivityR
     report.follow_up_answers = [(label, counted[value]) for value, label in PracticeChange.choices]
     if with_texts:
         report.follow_up_comments = [c for c in follow_ups.values_list("comment", flat=True) if c]
+    report.knowledge = knowledge_change(course)
     return report
 
 
@@ -193,6 +277,7 @@ def pars_activities(year: int) -> str:
             (d.max_hours for d in CreditDesignation.objects.filter(course=course)),
             default=Decimal(0),
         )
+        competence = knowledge_change(course, start=start, end=end).n > 0
         performance = FollowUpAnswer.objects.filter(
             course=course, answered_on__gte=start, answered_on__lte=end
         ).exists()
@@ -207,7 +292,7 @@ def pars_activities(year: int) -> str:
                 physicians,
                 claims.count() - physicians,
                 "No" if _no_support(course.commercial_support) else "Yes",
-                "No",  # a pre-test/post-test comparison is not collected yet
+                "Yes" if competence else "No",
                 "Yes" if performance else "No",
                 "No",
             ]

@@ -243,8 +243,11 @@ def item_analysis(
     *, min_responses: int = MIN_RESPONSES, item_ids: Iterable[int] | None = None
 ) -> list[ItemAnalysis]:
     """Every item version with at least `min_responses` graded responses (optionally only those
-    of `item_ids`), in course and bank order. Three queries, whatever the volume."""
-    graded = Response.objects.filter(correct__isnull=False)
+    of `item_ids`), in course and bank order. Three queries, whatever the volume. Pre-test
+    answers, given before studying, stay out: they would make every item look harder."""
+    graded = Response.objects.filter(correct__isnull=False).exclude(
+        attempt__assessment__kind="pretest"
+    )
     if item_ids is not None:
         graded = graded.filter(item_version__item_id__in=list(item_ids))
     eligible = (

@@ -7,7 +7,11 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from assessments import receivers  # noqa: F401  (connects the signal receivers)
-        from assessments.sections import assessment_section, program_requirements_section
+        from assessments.sections import (
+            assessment_section,
+            pretest_section,
+            program_requirements_section,
+        )
         from assessments.services import exam_passed_if_required, knowledge_check_passed
         from courses import sections as course_sections
         from courses import services as course_services
@@ -16,6 +20,6 @@ class AssessmentsConfig(AppConfig):
             course_services.module_requirement_checks.append(knowledge_check_passed)
         if exam_passed_if_required not in course_services.course_requirement_checks:
             course_services.course_requirement_checks.append(exam_passed_if_required)
-        for provider in (assessment_section, program_requirements_section):
+        for provider in (pretest_section, assessment_section, program_requirements_section):
             if provider not in course_sections.page_sections:
                 course_sections.page_sections.append(provider)

@@ -32,6 +32,9 @@ from courses.curriculum.items import ItemSpec, QuestionBank
 from courses.curriculum.plan import CourseSpec, CurriculumPlan
 from courses.models import CoursePage, LessonObjective, ModulePage, ProgramPage
 
+# Items a course pre-test draws from the exam pool: a starting point, short enough to be optional.
+PRETEST_LENGTH = 5
+
 
 def curriculum_assessments_write(*, plan: CurriculumPlan, courses: dict, report) -> None:
     if plan.framework is not None:
@@ -237,6 +240,22 @@ class BankWriter:
             },
             self.report,
             f"exam of {self.course.slug}",
+        )
+        upsert_from_files(
+            Assessment,
+            {"course": self.course, "kind": AssessmentKind.PRETEST},
+            {
+                "title": f"Pre-test: {self.course.title}",
+                "passing_score": 100,  # unused: a pre-test is neither passed nor failed
+                "form_length": min(PRETEST_LENGTH, rules["form_length"]),
+                "max_attempts": 1,
+                "cooldown_minutes": 0,
+                "time_limit_minutes": None,
+                "feedback": FeedbackPolicy.SCORE_ONLY,
+                "shuffle_options": True,
+            },
+            self.report,
+            f"pre-test of {self.course.slug}",
         )
         formative = {item.module for item in self.bank.items if item.pool == ItemPool.FORMATIVE}
         for slug in sorted(formative):

@@ -18,6 +18,9 @@ attempt_passed = Signal()
 # attempt: Attempt (graded, below the passing score)
 attempt_failed = Signal()
 
+# attempt: Attempt (a course pre-test, scored; neither passed nor failed)
+pretest_completed = Signal()
+
 # sender=PracticeLog; log: PracticeLog (just attested by its supervisor)
 practice_attested = Signal()
 

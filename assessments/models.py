@@ -214,6 +214,9 @@ class ItemVersion(models.Model):
 class AssessmentKind(models.TextChoices):
     KNOWLEDGE_CHECK = "knowledge_check", "Module knowledge check"
     EXAM = "exam", "Course exam"
+    # Optional, before the course, from the exam's pool; never graded for credit, never shows
+    # its key. Its score against the exam's is the course's measured change in knowledge.
+    PRETEST = "pretest", "Course pre-test"
 
 
 class FeedbackPolicy(models.TextChoices):
@@ -223,7 +226,8 @@ class FeedbackPolicy(models.TextChoices):
 
 
 class Assessment(models.Model):
-    """A knowledge check (formative, one per module) or an exam (summative, one per course)."""
+    """A knowledge check (formative, one per module), an exam (summative, one per course) or a
+    course's optional pre-test (from the exam's pool, one per course)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=20, choices=AssessmentKind.choices)
@@ -263,8 +267,13 @@ class Assessment(models.Model):
                 condition=models.Q(kind="exam"),
                 name="one_exam_per_course",
             ),
+            models.UniqueConstraint(
+                fields=["course"],
+                condition=models.Q(kind="pretest"),
+                name="one_pretest_per_course",
+            ),
             models.CheckConstraint(
-                condition=models.Q(kind="exam", module__isnull=True)
+                condition=models.Q(kind__in=["exam", "pretest"], module__isnull=True)
                 | models.Q(kind="knowledge_check", module__isnull=False),
                 name="knowledge_checks_belong_to_a_module",
             ),
@@ -276,6 +285,15 @@ class Assessment(models.Model):
     @property
     def is_exam(self) -> bool:
         return self.kind == AssessmentKind.EXAM
+
+    @property
+    def is_pretest(self) -> bool:
+        return self.kind == AssessmentKind.PRETEST
+
+    @property
+    def draws_exam_pool(self) -> bool:
+        """The exam and the pre-test draw forms from the course's summative pool."""
+        return self.kind in {AssessmentKind.EXAM, AssessmentKind.PRETEST}
 
 
 class AttemptStatus(models.TextChoices):

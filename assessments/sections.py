@@ -17,6 +17,34 @@ def program_requirements_section(*, request, page) -> dict | None:
     }
 
 
+def pretest_section(*, request, page) -> dict | None:
+    """On a course page, for a signed-in learner: the optional pre-test, before the course (not
+    once they have started the exam), or the score they started from."""
+    if not isinstance(page, CoursePage) or not request.user.is_authenticated:
+        return None
+    pretest = Assessment.objects.filter(course=page, kind=AssessmentKind.PRETEST).first()
+    if pretest is None:
+        return None
+    taken = (
+        Attempt.objects.filter(assessment=pretest, user=request.user, submitted_at__isnull=False)
+        .only("score")
+        .first()
+    )
+    if (
+        taken is None
+        and Attempt.objects.filter(
+            assessment__course_id=page.pk, assessment__kind=AssessmentKind.EXAM, user=request.user
+        ).exists()
+    ):
+        return None
+    return {
+        "template": "assessments/includes/pretest_section.html",
+        "place": "after_disclosures",
+        "pretest": pretest,
+        "taken": taken,
+    }
+
+
 def assessment_section(*, request, page) -> dict | None:
     if isinstance(page, ModulePage):
         assessment = Assessment.objects.filter(module=page).first()

@@ -19,6 +19,7 @@ from assessments import events
 from assessments.grading import grade
 from assessments.models import (
     Assessment,
+    AssessmentKind,
     Attempt,
     AttemptStatus,
     CompetencyEvidence,
@@ -59,6 +60,21 @@ def assessment_availability(*, user: User, assessment: Assessment, now=None) -> 
         return Availability(True, "", open_attempt, len(attempts))
     if any(a.passed for a in attempts) and assessment.is_exam:
         return Availability(False, "You have passed this exam.", None, len(attempts))
+    if (
+        assessment.is_pretest
+        and Attempt.objects.filter(
+            user=user,
+            assessment__course_id=assessment.course_id,
+            assessment__kind=AssessmentKind.EXAM,
+        ).exists()
+    ):
+        # After the exam it would measure nothing: the pre-test is a starting point.
+        return Availability(
+            False,
+            "The pre-test is taken before the exam; you have started the exam.",
+            None,
+            len(attempts),
+        )
     if assessment.max_attempts and len(attempts) >= assessment.max_attempts:
         return Availability(
             False,
@@ -91,7 +107,7 @@ def draw_items(*, assessment: Assessment, rng: random.Random, user: User | None 
     items = Item.objects.filter(
         course_id=assessment.course_id, retired=False, current_version__isnull=False
     ).select_related("current_version")
-    if assessment.is_exam:
+    if assessment.draws_exam_pool:
         items = items.filter(pool=ItemPool.SUMMATIVE, exposed_at__isnull=True)
         items = _exam_form(
             list(items.prefetch_related("objectives")),
@@ -112,10 +128,17 @@ def draw_items(*, assessment: Assessment, rng: random.Random, user: User | None 
 
 
 def _versions_seen(user: User, assessment: Assessment) -> set[int]:
+    """Items this learner was shown by any form drawn from the same pool (the exam's attempts
+    and the pre-test's): the exam prefers the others, so the pre-test does not rehearse it."""
+    attempts = Attempt.objects.filter(user=user, assessment=assessment)
+    if assessment.draws_exam_pool:
+        attempts = Attempt.objects.filter(
+            user=user,
+            assessment__course_id=assessment.course_id,
+            assessment__kind__in=[AssessmentKind.EXAM, AssessmentKind.PRETEST],
+        )
     seen = set()
-    for drawn in Attempt.objects.filter(user=user, assessment=assessment).values_list(
-        "drawn", flat=True
-    ):
+    for drawn in attempts.values_list("drawn", flat=True):
         seen.update(entry["version"] for entry in drawn)
     return seen
 
@@ -283,11 +306,16 @@ def attempt_submit(*, attempt: Attempt, answers: dict | None = None, now=None) -
     Response.objects.bulk_update([r for r in responses.values() if r.pk], ["correct"])
     _evidence_record(attempt, results)
     attempt.score = score
-    attempt.passed = score >= attempt.assessment.passing_score
+    pretest = attempt.assessment.is_pretest
+    # A pre-test is a starting point, neither passed nor failed, and completes nothing.
+    attempt.passed = None if pretest else score >= attempt.assessment.passing_score
     attempt.status = AttemptStatus.SUBMITTED
     attempt.submitted_at = min(now, attempt.deadline) if attempt.deadline else now
     attempt.save(update_fields=["score", "passed", "status", "submitted_at"])
     events.attempt_submitted.send(sender=Attempt, attempt=attempt)
+    if pretest:
+        events.pretest_completed.send(sender=Attempt, attempt=attempt)
+        return attempt
     (events.attempt_passed if attempt.passed else events.attempt_failed).send(
         sender=Attempt, attempt=attempt
     )
@@ -336,6 +364,8 @@ def feedback_shown(*, attempt: Attempt, passed_before: bool = False) -> bool:
     if attempt.status != AttemptStatus.SUBMITTED:
         return False  # the key never leaves the server before grading
     policy = attempt.assessment.feedback
+    if attempt.assessment.is_pretest:
+        return False  # its items are the exam's: only the score is ever shown
     if attempt.assessment.is_exam:
         return bool(attempt.passed) and policy != FeedbackPolicy.SCORE_ONLY
     if policy == FeedbackPolicy.FULL:

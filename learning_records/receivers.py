@@ -52,6 +52,11 @@ def on_attempt_passed(sender, *, attempt, **kwargs):
     recording.attempt(attempt, "passed")
 
 
+@receiver(assessment_events.pretest_completed, sender=Attempt)
+def on_pretest_completed(sender, *, attempt, **kwargs):
+    recording.attempt(attempt, "completed")
+
+
 @receiver(assessment_events.attempt_failed, sender=Attempt)
 def on_attempt_failed(sender, *, attempt, **kwargs):
     recording.attempt(attempt, "failed")

@@ -110,7 +110,8 @@ def _assessment_activity(assessment):
 
 
 def attempt(attempt, verb: str) -> None:
-    """attempted (started), passed or failed (graded, with the score)."""
+    """attempted (started), passed or failed (graded, with the score), or completed (a
+    pre-test: scored, with no success either way)."""
     assessment = attempt.assessment
     course = assessment.course
     result = None
@@ -118,7 +119,9 @@ def attempt(attempt, verb: str) -> None:
     if verb != "attempted":
         when = attempt.submitted_at or timezone.now()
         result = score_result(
-            score=attempt.score, passed=bool(attempt.passed), duration=when - attempt.started_at
+            score=attempt.score,
+            passed=None if attempt.passed is None else bool(attempt.passed),
+            duration=when - attempt.started_at,
         )
     parents = [page_activity(assessment.module, "module")] if assessment.module_id else []
     record(

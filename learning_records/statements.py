@@ -109,7 +109,7 @@ def statement(
     return json.loads(built.to_json())
 
 
-def score_result(*, score: Decimal, passed: bool, duration: datetime.timedelta) -> Result:
+def score_result(*, score: Decimal, passed: bool | None, duration: datetime.timedelta) -> Result:
     """An attempt's result: scaled, raw (percent), min and max, success, completion, duration."""
     return Result(
         score=Score(scaled=float(score) / 100, raw=float(score), min=0, max=100),

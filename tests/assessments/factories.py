@@ -89,3 +89,16 @@ def exam(course, **rules) -> Assessment:
         title=f"Course exam: {course.title}",
         **{**defaults, **rules},
     )
+
+
+def pretest(course, *, form_length: int = 3) -> Assessment:
+    """The course's optional pre-test, as the loader makes it: the exam's pool, once, score only."""
+    return Assessment.objects.create(
+        kind=AssessmentKind.PRETEST,
+        course=course,
+        title=f"Pre-test: {course.title}",
+        passing_score=100,
+        form_length=form_length,
+        max_attempts=1,
+        feedback=FeedbackPolicy.SCORE_ONLY,
+    )

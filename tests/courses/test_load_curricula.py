@@ -47,8 +47,10 @@ class LoadCurriculaTests:
     def test_builds_programs_courses_modules_and_lessons(self, curriculum):
         output = load(curriculum)
         # 13 pages and references; 1 competency domain, 3 competencies and 2 behaviours; 4
-        # question-bank items; 1 exam and 1 knowledge check; 3 achievements (2 courses, 1 program)
-        assert "28 created, 0 updated, 0 unchanged" in output
+        # question-bank items; 1 exam, its pre-test and 1 knowledge check; 3 achievements (2
+        # courses, 1 program)
+        assert "29 created, 0 updated, 0 unchanged" in output
+        assert "Created: pre-test of basics" in output
         assert "Created: achievement program-peer-cert" in output
         assert "Created: competency sdm.elicit-goals" in output
         assert "Created: item basics-first-step" in output
