@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
@@ -96,6 +97,13 @@ class ActivityDetailView(_ReportPermission, WagtailAdminTemplateMixin, TemplateV
         self.report = activity_report(course)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("ce_activities"), "label": ActivityReportView.page_title},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(report=self.report, **kwargs)
 
@@ -112,6 +120,9 @@ class ParsExportView(_ReportPermission, WagtailAdminTemplateMixin, FormView):
 
     def get_initial(self):
         return {"year": timezone.localdate().year}
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

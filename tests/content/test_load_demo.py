@@ -104,6 +104,8 @@ class LoadDemoTests:
     def test_one_course_is_offered_for_credit_under_two_credit_types(self, monkeypatch):
         from accreditation import demo as accreditation_demo
         from accreditation.models import CreditDesignation
+        from accreditation.reports import activity_report
+        from courses.models import CoursePage
 
         monkeypatch.setattr(accreditation_demo, "DEMO_COURSE", "basics")
         output = load_demo() + load_demo()  # twice: nothing duplicates
@@ -114,6 +116,12 @@ class LoadDemoTests:
         ]
         assert "Demonstration wording" in designations[0].credit_type.accreditation_statement
         assert "offered for ANCC contact hours and a certificate of participation" in output
+        # The demo cohort gives the activity report something to show, once.
+        report = activity_report(CoursePage.objects.get(slug="basics"))
+        assert report.claims == len(accreditation_demo.COHORT)
+        assert report.evaluations == len(accreditation_demo.COHORT)
+        assert report.follow_ups_answered == 5
+        assert report.perceived_bias == "17%"  # one of six disagreed it was free of bias
 
     def test_demo_totp_prints_a_six_digit_code_per_mfa_account(self):
         load_demo()
