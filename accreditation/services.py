@@ -90,6 +90,13 @@ def credit_claim(*, user, course, request: ClaimRequest, now=None) -> CreditClai
             f"This course is designated for at most {designation.max_hours.normalize():f} "
             f"{designation.credit_type.name}; claim no more than that."
         )
+    unanswered = [
+        q.text
+        for q in selectors.evaluation_questions()
+        if q.required and not str(request.answers.get(q.code, "")).strip()
+    ]
+    if unanswered:
+        raise ClaimRefused(f"Complete the evaluation first: {'; '.join(unanswered)}")
     credit = designation.credit_type
     try:
         with transaction.atomic():

@@ -1,6 +1,9 @@
-"""The catalogue's filter form: GET parameters in, typed filters (or clear messages) out."""
+"""Forms of courses: the catalogue filter (GET parameters in, typed filters or clear messages
+out) and the course page's CMS form (credit designations are the provider's to change)."""
 
 from django import forms
+
+from wagtail.admin.forms import WagtailAdminPageForm
 
 
 def _ce_hours_field(label: str, bound: str) -> forms.DecimalField:
@@ -74,3 +77,28 @@ class CatalogueFilterForm(forms.Form):
     def messages(self) -> list[str]:
         """Every problem as a sentence for the page, in field order."""
         return [message for errors in self.errors.values() for message in errors]
+
+
+# The provider decides what credit an activity carries; course authors do not.
+DESIGNATE_CREDIT_PERMISSION = "accreditation.change_credittype"
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    """A course's edit form: only people who manage the provider's credit types may add, change
+    or remove its credit designations (authors edit everything else)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        designations = self.formsets.get("credit_designations")
+        user = self.for_user
+        if (
+            designations is not None
+            and designations.has_changed()
+            and user is not None
+            and not user.has_perm(DESIGNATE_CREDIT_PERMISSION)
+        ):
+            raise forms.ValidationError(
+                "Only the provider's administrators may change the credit designations; the "
+                "rest of the course can be saved without that change."
+            )
+        return cleaned

@@ -28,7 +28,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from courses import selectors
 from courses.blocks import LessonStreamBlock
 from courses.disclosures import no_relationships
-from courses.forms import CatalogueFilterForm
+from courses.forms import CatalogueFilterForm, CoursePageForm
 from courses.review import ClinicalContentTester, clinical_review_workflow, next_review_due
 from courses.sections import sections_for
 
@@ -301,6 +301,7 @@ class CoursePage(ClinicalReviewGate, Page, FileSourced):
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
+    base_form_class = CoursePageForm
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -1,20 +1,12 @@
-import time
-
 from django.urls import reverse
 
 import pytest
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from accounts.roles import Role
-from tests.factories import PASSWORD, UserFactory, totp_enable
+from tests.factories import PASSWORD, UserFactory, totp_code, totp_enable
 
 MFA_SETUP = reverse("mfa_activate_totp")
-
-
-def current_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
 
 
 def sign_in(client, user, secret: str | None = None) -> None:
@@ -23,7 +15,7 @@ def sign_in(client, user, secret: str | None = None) -> None:
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     if secret is not None:
         assert response["Location"] == reverse("mfa_authenticate")
-        response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+        response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
 
@@ -71,7 +63,7 @@ class RequireMfaTests:
         reauthenticate(client)
         assert client.get(MFA_SETUP).status_code == 200
         secret = client.session["mfa.totp.secret"]
-        response = client.post(MFA_SETUP, {"code": current_code(secret)})
+        response = client.post(MFA_SETUP, {"code": totp_code(secret)})
         assert response.status_code == 302
         assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         assert client.get(reverse("accounts:profile")).status_code == 200
@@ -119,7 +111,7 @@ class MfaLoginTests:
         assert wrong.status_code == 200
         assert "_auth_user_id" not in client.session
 
-        right = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+        right = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
         assert right.status_code == 302
         assert client.session["_auth_user_id"] == str(user.pk)
         assert client.get(reverse("accounts:profile")).status_code == 200

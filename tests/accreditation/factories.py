@@ -45,6 +45,9 @@ def designation(achievement, code: str = "ancc-contact-hours") -> CreditDesignat
     return CreditDesignation.objects.get(course=achievement.course, credit_type__code=code)
 
 
+# The standard evaluation's required questions answered, as the service wants them.
+EVALUATION = {"objectives-met": "4", "relevant": "4", "will-change": "yes", "free-of-bias": "5"}
+
 STANDARD_ANSWERS = {
     "q-objectives-met": "5",
     "q-relevant": "4",

@@ -85,3 +85,67 @@ def test_a_disclosed_relationship_needs_its_mitigation_in_the_cms_too():
     with pytest.raises(ValidationError) as refused:
         disclosure.full_clean()
     assert set(refused.value.message_dict) == {"mitigation", "mitigated_by", "mitigated_on"}
+
+
+def course_form(course, *, designations: list[dict]) -> dict:
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    from courses.models import Audience, Topic
+
+    data = nested_form_data(
+        {
+            "title": course.title,
+            "slug": course.slug,
+            "summary": course.summary,
+            "objectives": streamfield([("objective", "Describe the idea.")]),
+            "ce_hours": "0.25",
+            "exam_required": "",
+            "disclosures": inline_formset(
+                [{"name": "Editorial team", "role": "author", "relationships": "None"}]
+            ),
+            "practice_gap": "",
+            "learning_needs": "",
+            "outcomes": inline_formset([]),
+            "commercial_support": "None",
+            "credit_designations": inline_formset(designations),
+        }
+    )
+    # Many-to-many fields post a list under one name (nested_form_data would number them).
+    data["audiences"] = [a.pk for a in Audience.objects.filter(slug="resident")]
+    data["topics"] = [t.pk for t in Topic.objects.filter(slug="shared-decision-making")]
+    return data
+
+
+@pytest.mark.parametrize("role, allowed", [(Role.AUTHOR, False), (Role.ADMINISTRATOR, True)])
+def test_only_the_providers_administrators_designate_credit_in_the_cms(
+    client, settings, tmp_path, role, allowed
+):
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from courses.models import CoursePage
+
+    settings.MEDIA_ROOT = tmp_path
+    fixture = Path(__file__).parents[1] / "courses" / "curriculum"
+    call_command("load_curricula", str(fixture), stdout=StringIO())
+    course = CoursePage.objects.get(slug="basics")
+    kind = credit_type("ancc-contact-hours", "ANCC contact hours", "Nurses")
+    client.force_login(staff_user(role))
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[course.pk]),
+        course_form(course, designations=[{"credit_type": kind.pk, "max_hours": "0.25"}]),
+    )
+    latest = CoursePage.objects.get(pk=course.pk).get_latest_revision().as_object()
+    designated = len(latest.credit_designations.all()) == 1
+    if allowed:
+        assert response.status_code == 302
+        assert designated
+    else:
+        assert response.status_code == 200
+        assert "Only the provider&#x27;s administrators may change the credit designations" in (
+            response.content.decode()
+        )
+        assert not designated

@@ -232,6 +232,17 @@ class ClaimTests:
                 services.credit_claim(user=learner, course=activity.course, request=request)
         assert not CreditClaim.objects.exists()
 
+    def test_the_service_too_refuses_a_claim_without_the_evaluation(self, learner, activity):
+        acknowledge(learner, activity)
+        complete_course(learner, activity)
+        partial = {"objectives-met": "5", "relevant": " "}
+        request = services.ClaimRequest(designation(activity), Decimal("1"), partial)
+        with pytest.raises(services.ClaimRefused, match="Complete the evaluation first") as refused:
+            services.credit_claim(user=learner, course=activity.course, request=request)
+        assert "The content was relevant to my practice." in str(refused.value)
+        assert "The course met its stated learning objectives." not in str(refused.value)
+        assert not CreditClaim.objects.exists()
+
     def test_a_course_not_offered_for_credit_still_issues_on_completion(self, signing_key, learner):
         plain = course_achievement("plain", ce_hours="1")
         complete_course(learner, plain)

@@ -19,7 +19,7 @@ from accreditation import services
 from accreditation.follow_ups import follow_ups_send
 from accreditation.models import CreditType, FollowUp, FollowUpAnswer
 from accreditation.reports import activity_report, pars_activities
-from tests.accreditation.factories import course_for_credit, designation
+from tests.accreditation.factories import EVALUATION, course_for_credit, designation
 from tests.credentials.factories import complete_course
 from tests.factories import UserFactory, staff_user
 
@@ -30,7 +30,8 @@ def claimed(activity, *, code="ancc-contact-hours", hours="1.5", answers=None, u
     learner = user or UserFactory()
     services.disclosures_acknowledge(user=learner, course=activity.course)
     complete_course(learner, activity)
-    request = services.ClaimRequest(designation(activity, code), Decimal(hours), answers or {})
+    answers = EVALUATION | (answers or {})
+    request = services.ClaimRequest(designation(activity, code), Decimal(hours), answers)
     return services.credit_claim(user=learner, course=activity.course, request=request)
 
 

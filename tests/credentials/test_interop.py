@@ -139,14 +139,14 @@ class IndependentVerifierTests:
     ):
         from accreditation.services import ClaimRequest, credit_claim, disclosures_acknowledge
         from credentials.issuance import credentials_issue_earned
-        from tests.accreditation.factories import course_for_credit, designation
+        from tests.accreditation.factories import EVALUATION, course_for_credit, designation
         from tests.credentials.factories import complete_course
         from tests.factories import UserFactory
 
         activity, learner = course_for_credit(), UserFactory()
         disclosures_acknowledge(user=learner, course=activity.course)
         complete_course(learner, activity)
-        claim = ClaimRequest(designation(activity), Decimal("1.5"), {})
+        claim = ClaimRequest(designation(activity), Decimal("1.5"), EVALUATION)
         credit_claim(user=learner, course=activity.course, request=claim)
         [credential] = credentials_issue_earned(user=learner, courses=[activity.course])
         document = credential.document

@@ -5,7 +5,6 @@ they must. Plus accessibility of every practice page at desktop and phone widths
 
 import datetime
 import re
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,8 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 import pytest
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
@@ -34,7 +31,7 @@ from tests.courses.factories import build_course, build_program
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_course_pages import horizontal_overflow
 from tests.e2e.test_signup_login import sign_in
-from tests.factories import UserFactory, totp_enable
+from tests.factories import UserFactory, totp_code, totp_enable
 
 COMPETENCY = "peer.role-and-boundaries"  # the factory names a competency by its code
 BEHAVIOURS = ("explains-the-role", "keeps-boundaries")
@@ -90,15 +87,6 @@ def people(program) -> People:
 
 def today() -> datetime.date:
     return timezone.localdate()
-
-
-def totp_code(secret: str) -> str:
-    """The authenticator app's code now. allauth accepts only the current period's code (no
-    tolerance), so near the end of a period wait for the next one rather than race it."""
-    period = mfa_settings.TOTP_PERIOD
-    if period - time.time() % period < 3:
-        time.sleep(period - time.time() % period + 0.1)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
 
 def sign_in_learner(page: Page, learner: User) -> None:
