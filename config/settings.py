@@ -202,6 +202,8 @@ WAGTAILIMAGES_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "svg"]
 WAGTAIL_FINISH_WORKFLOW_ACTION = "courses.review_finish.publish_approved"
 # How long a clinical review of medication content stays current.
 CLINICAL_REVIEW_INTERVAL_MONTHS = env.int("CLINICAL_REVIEW_INTERVAL_MONTHS", default=12)
+# Learners who completed a course this many months before a material correction are told of it.
+CORRECTIONS_NOTIFY_MONTHS = env.int("CORRECTIONS_NOTIFY_MONTHS", default=24)
 # "Mark as complete" needs this share of a lesson's estimated time spent on it (0 to 1).
 LESSON_MIN_TIME_SHARE = env.float("LESSON_MIN_TIME_SHARE", default=0.5)
 if not 0 <= LESSON_MIN_TIME_SHARE <= 1:

@@ -1,5 +1,6 @@
 """Forms of courses: the catalogue filter (GET parameters in, typed filters or clear messages
-out) and the course page's CMS form (credit designations are the provider's to change)."""
+out), the course page's CMS form (credit designations are the provider's to change) and the
+lesson's (a material correction with its summary)."""
 
 from django import forms
 
@@ -101,4 +102,37 @@ class CoursePageForm(WagtailAdminPageForm):
                 "Only the provider's administrators may change the credit designations; the "
                 "rest of the course can be saved without that change."
             )
+        return cleaned
+
+
+class LessonPageForm(WagtailAdminPageForm):
+    """A lesson's edit form, with the 'material correction' an editor ticks when a change to a
+    published lesson alters what it teaches: learners who completed the course are told."""
+
+    material_correction = forms.BooleanField(
+        required=False,
+        label="This edit is a material correction",
+        help_text="Tick when the change alters what the lesson teaches (a fact, a figure, a "
+        "safety point), not for wording. Learners who completed the course are told once the "
+        "corrected lesson is live, and it is listed on the course's corrections log.",
+    )
+    correction_summary = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What changed, for learners",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("material_correction"):
+            if not (cleaned.get("correction_summary") or "").strip():
+                self.add_error(
+                    "correction_summary", "Say what changed: learners read this summary."
+                )
+            if self.instance.pk is None or not self.instance.first_published_at:
+                self.add_error(
+                    "material_correction",
+                    "A lesson that was never published has no learners to tell; untick this.",
+                )
         return cleaned

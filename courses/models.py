@@ -28,7 +28,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from courses import selectors
 from courses.blocks import LessonStreamBlock
 from courses.disclosures import no_relationships
-from courses.forms import CatalogueFilterForm, CoursePageForm
+from courses.forms import CatalogueFilterForm, CoursePageForm, LessonPageForm
 from courses.review import ClinicalContentTester, clinical_review_workflow, next_review_due
 from courses.sections import sections_for
 
@@ -311,6 +311,11 @@ class CoursePage(ClinicalReviewGate, Page, FileSourced):
         context["prerequisites"] = list(self.prerequisites.live().order_by("title"))
         context["programs"] = selectors.course_programs(course=self)
         context["sections"] = sections_for(request=request, page=self)
+        context["corrections"] = list(
+            LessonCorrection.objects.filter(course=self, published_at__isnull=False)
+            .select_related("lesson")
+            .only("summary", "published_at", "lesson__title", "lesson__url_path")
+        )
         return context
 
 
@@ -415,7 +420,12 @@ class LessonPage(ClinicalReviewGate, Page, FileSourced):
         FieldPanel("summary"),
         FieldPanel("estimated_minutes", read_only=True),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("material_correction"), FieldPanel("correction_summary")],
+            heading="Material correction",
+        ),
     ]
+    base_form_class = LessonPageForm
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["courses.ModulePage"]
     subpage_types: list[str] = []
@@ -577,3 +587,30 @@ class ModuleCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} completed {self.module_id}"
+
+
+class LessonCorrection(models.Model):
+    """A material correction to a published lesson, in plain words. Once the corrected lesson
+    is live it is on the course's public corrections log, and learners who completed the course
+    in the CORRECTIONS_NOTIFY_MONTHS before are told (email and dashboard)."""
+
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="corrections")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="corrections")
+    summary = models.TextField(help_text="What changed and why, for learners.")
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the corrected lesson went live."
+    )
+    notified = models.PositiveIntegerField(default=0, help_text="Learners emailed.")
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Correction to {self.lesson_id}: {self.summary[:60]}"

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import progress, services
+from courses.corrections import corrections_for
 from courses.models import CoursePage, LessonPage, ProgramPage
 
 
@@ -80,6 +81,8 @@ def program_enrol(request, program_id: int):
 @login_required
 @require_GET
 def dashboard(request):
-    return render(
-        request, "courses/dashboard.html", {"dashboard": progress.dashboard(user=request.user)}
-    )
+    context = {
+        "dashboard": progress.dashboard(user=request.user),
+        "corrections": corrections_for(user=request.user),
+    }
+    return render(request, "courses/dashboard.html", context)

@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import progress, services
+from courses.corrections import correction_record
 from courses.gates import gate_response
 from courses.models import Audience, LessonPage, Topic
 from courses.review_report import ClinicalReviewDueView, can_see_report
@@ -75,3 +76,12 @@ def gate_and_record_lesson_visit(page, request, serve_args, serve_kwargs):
     # Kept on the page for its progress bar, which would otherwise read it again.
     page.learner_enrolment = services.lesson_view(user=request.user, lesson=page, course=course)
     return None
+
+
+@hooks.register("after_edit_page")
+def record_material_correction(request, page):
+    """The lesson form checked the tick and its summary; record them against this revision."""
+    specific = page.specific
+    summary = request.POST.get("correction_summary", "").strip()
+    if isinstance(specific, LessonPage) and request.POST.get("material_correction") and summary:
+        correction_record(lesson=specific, summary=summary, user=request.user)

@@ -348,8 +348,8 @@ class CoursePageTests:
         client.get("/courses/sized/")
         # serving (6); breadcrumb (1); modules, lessons, disclosures, prerequisites, programs
         # (5); audiences and topics as the template lists them (2); its exam, if any (1); its
-        # credit designations, none here (1)
-        with django_assert_num_queries(16):
+        # credit designations, none here (1); its corrections log (1)
+        with django_assert_num_queries(17):
             body = page_text(client.get("/courses/sized/"))
         assert body.count("sized lesson") == modules * lessons
 
