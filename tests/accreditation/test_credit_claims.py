@@ -140,6 +140,29 @@ class ClaimTests:
         verify = client.get(reverse("credentials:verify", args=[credential.pk])).content.decode()
         assert "<dt>Credit type</dt><dd>ANCC contact hours</dd>" in verify
 
+    def test_the_api_bulk_csv_and_regulator_exports_report_the_claimed_credit(
+        self, client, signing_key, learner, activity, django_capture_on_commit_callbacks
+    ):
+        from credentials.boards import bulk_csv_verify
+        from credentials.regulator_exports import ce_broker_roster, pars_batch
+
+        acknowledge(learner, activity)
+        complete_course(learner, activity)
+        client.force_login(learner)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(claim_url(activity), form(activity))
+        credential = Credential.objects.get()
+        client.logout()
+        status = client.get(f"/api/v1/credentials/{credential.pk}").json()
+        assert (status["ce_hours"], status["credit_type"]) == (1.5, "ANCC contact hours")
+        bulk = bulk_csv_verify(str(credential.pk).encode())
+        assert f"{credential.pk},valid,Nia Nurse,Course ce,1.5,ANCC contact hours," in bulk
+        today = timezone.localdate()
+        for export in (pars_batch(today, today),):
+            assert export.splitlines()[0].endswith(",credit_type")
+            assert export.splitlines()[1].endswith(",ANCC contact hours")
+        assert ce_broker_roster(today, today).splitlines()[0].endswith(",credit_type")
+
     def test_the_evaluation_is_stored_apart_from_the_learner(
         self, client, signing_key, learner, activity
     ):
