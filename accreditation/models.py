@@ -5,6 +5,7 @@ Credit types and their statements belong to the provider (configured in the CMS,
 code): we are the platform, the accredited provider is whoever runs it.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -190,9 +191,10 @@ class EvaluationQuestion(models.Model):
 
 
 class EvaluationResponse(models.Model):
-    """One learner's evaluation of one course, kept apart from who gave it: no user, and only
-    the day, so reports can be read without reading people."""
+    """One learner's evaluation of one course, kept apart from who gave it: no user, only the
+    day, and a random id (a sequential one would line up with the claims' order)."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
     submitted_on = models.DateField()
     answers = models.JSONField(help_text="{question code: answer}")
@@ -262,8 +264,10 @@ class FollowUp(models.Model):
 
 
 class FollowUpAnswer(models.Model):
-    """An answer to the follow-up question, like an evaluation: no user, only the day."""
+    """An answer to the follow-up question, like an evaluation: no user, only the day, a
+    random id."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
     answered_on = models.DateField()
     changed = models.CharField(max_length=10, choices=PracticeChange.choices)
