@@ -30,6 +30,7 @@ from accreditation.models import (
 )
 from assessments.models import AssessmentKind, Attempt
 from config.csv_output import csv_text
+from courses.disclosures import no_relationships
 from courses.models import CoursePage, Enrolment
 
 # The evaluation question whose disagreement means a learner perceived commercial bias.
@@ -291,14 +292,10 @@ def pars_activities(year: int) -> str:
                 f"{hours.normalize():f}",
                 physicians,
                 claims.count() - physicians,
-                "No" if _no_support(course.commercial_support) else "Yes",
+                "No" if no_relationships(course.commercial_support) else "Yes",
                 "Yes" if competence else "No",
                 "Yes" if performance else "No",
                 "No",
             ]
         )
     return csv_text(PARS_COLUMNS, rows)
-
-
-def _no_support(text: str) -> bool:
-    return (text or "").strip().rstrip(".").lower() in {"", "none", "no"}

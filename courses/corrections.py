@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from courses.models import CoursePage, Enrolment, LessonCorrection, LessonPage
+from courses.models import Enrolment, LessonCorrection, LessonPage
 from courses.review import add_months
 
 
@@ -91,12 +91,3 @@ def corrections_for(*, user) -> list[LessonCorrection]:
         if _window_start(correction.published_at) <= done <= correction.published_at:
             found.append(correction)
     return found
-
-
-def course_corrections(*, course: CoursePage) -> list[LessonCorrection]:
-    """The public corrections log of a course, newest first."""
-    return list(
-        LessonCorrection.objects.filter(course=course, published_at__isnull=False).select_related(
-            "lesson"
-        )
-    )

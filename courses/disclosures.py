@@ -1,4 +1,5 @@
-"""What counts as "no financial relationships" in a disclosure, for the files and the CMS."""
+"""What counts as "none" in a disclosure's relationships or an activity's commercial support,
+for the files, the CMS and the reports."""
 
 
 def no_relationships(text: str) -> bool:
