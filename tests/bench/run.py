@@ -9,6 +9,7 @@ report gives median and 95th-percentile milliseconds and the number of queries p
 import json
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -67,6 +68,9 @@ def measure(client, path: str) -> dict:
     }
 
 
+OBJECTIVE_ID = re.compile(r"^- \[([a-z0-9-]+)\]", re.MULTILINE)
+
+
 def generate_curriculum(root: Path, *, courses: int, modules: int, lessons: int) -> Path:
     """A large curriculum in the file format, for timing load_curricula."""
     import shutil
@@ -77,14 +81,14 @@ def generate_curriculum(root: Path, *, courses: int, modules: int, lessons: int)
     for name in ("taxonomy.yaml", "references.yaml"):
         shutil.copy(sample / name, target / name)
     shutil.copytree(sample / "images", target / "images")
-    lesson_text = next((sample / "courses").glob("*/*/*.md")).read_text()
+    lesson_text = sorted((sample / "courses").glob("*/*/*.md"))[0].read_text()
     for c in range(courses):
         course = target / "courses" / f"course-{c + 1}"
         course.mkdir()
         module_slugs = [f"module-{m + 1}" for m in range(modules)]
         (course / "course.yaml").write_text(
             f"title: Course {c + 1}\nsummary: A generated course.\nobjectives: [Learn.]\n"
-            "audiences: [resident]\ntopics: [shared-decision-making]\nestimated_minutes: 60\n"
+            "audiences: [resident]\ntopics: [shared-decision-making]\n"
             "ce_hours: 1\ndisclosures:\n  - {name: Team, role: author, relationships: None}\n"
             f"modules: [{', '.join(module_slugs)}]\n"
         )
@@ -95,7 +99,9 @@ def generate_curriculum(root: Path, *, courses: int, modules: int, lessons: int)
                 f"title: {slug}\nlessons: [{', '.join(lesson_slugs)}]\n"
             )
             for lesson in lesson_slugs:
-                (course / slug / f"{lesson}.md").write_text(lesson_text)
+                # Objective ids are unique within a course, so each copy gets its own.
+                text = OBJECTIVE_ID.sub(rf"- [{slug}-{lesson}-\1]", lesson_text)
+                (course / slug / f"{lesson}.md").write_text(text)
     return target
 
 
