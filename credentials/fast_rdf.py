@@ -1,0 +1,349 @@
+"""JSON-LD to RDF quads without pyld's general expansion, for documents of the shape we issue.
+
+pyld spends most of a signature expanding JSON-LD: it reprocesses the contexts a credential's
+nodes scope by type and by property at every node. Here each scoped context is processed once by
+pyld itself (`_process_context`, the same code and rules) and kept, and the document is walked
+following pyld's expansion steps (`JsonLdProcessor._expand`: revert a type-scoped context on
+entering a node, then the property-scoped context, then the type-scoped ones) for the subset of
+JSON-LD our credentials use: node objects, `id`/`type`, terms coerced to `@id`, `@vocab` or a
+datatype, `@set` containers, strings, numbers and booleans.
+
+`document_quads` returns None for anything outside that subset (an inline or unknown context, a
+keyword, an undefined term or type, `@list`, `@graph`, `@json`, a language, a relative IRI, a
+blank node id, null, an empty object...), and the caller then runs pyld as before. So whatever
+this returns is what pyld would produce, and a term pyld's undefined-term probe would report
+never reaches it: every key and type must be a defined term or an absolute IRI. The equivalence
+is checked against pyld on generated credentials (tests/credentials/test_fast_rdf.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from pyld.jsonld import (
+    RDF_TYPE,
+    XSD_BOOLEAN,
+    XSD_DOUBLE,
+    XSD_INTEGER,
+    XSD_STRING,
+    ContextResolver,
+    JsonLdError,
+    JsonLdProcessor,
+    _canonicalize_double,
+    _is_double,
+    _is_integer,
+    _resolved_context_cache,
+)
+from pyld.nquads import escape
+
+# Stricter than pyld's _is_absolute_iri (which lets a trailing line break through): anything
+# this refuses goes to pyld.
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\\x00-\x1f\x7f]*")
+MAX_DEPTH = 32
+CACHE_LIMIT = 512  # entries per cache; a hostile document cannot grow memory without bound
+TYPE = "<" + RDF_TYPE + ">"
+_PROCESSOR = JsonLdProcessor()
+_get = JsonLdProcessor.get_context_value
+
+
+class Unsupported(Exception):
+    """Outside the subset: pyld decides."""
+
+
+def _remember(cache: dict, key, value):
+    if len(cache) < CACHE_LIMIT:
+        cache[key] = value
+    return value
+
+
+def _iri(value) -> str:
+    if not isinstance(value, str) or not ABSOLUTE_IRI.fullmatch(value):
+        raise Unsupported
+    return "<" + value + ">"
+
+
+class Scope:
+    """One pyld active context, with what has been derived from it so far."""
+
+    __slots__ = ("ctx", "options", "terms", "children", "types", "vocab_values", "_reverted")
+
+    def __init__(self, ctx: dict, options: dict):
+        self.ctx = ctx
+        self.options = options
+        self.terms: dict = {}
+        self.children: dict = {}
+        self.types: dict = {}
+        self.vocab_values: dict = {}
+        self._reverted: Scope | None = None
+
+    def _process(self, local, **flags) -> Scope:
+        return Scope(
+            _PROCESSOR._process_context(self.ctx, local, self.options, **flags), self.options
+        )
+
+    def with_property(self, local) -> Scope:
+        """The property-scoped context `local` applied (pyld: propagate, override protected)."""
+        key = id(local)
+        found = self.children.get(key)
+        if found is None:
+            found = _remember(
+                self.children, key, (local, self._process(local, override_protected=True))
+            )
+        return found[1]
+
+    def reverted(self) -> Scope:
+        if self._reverted is None:
+            previous = self.ctx.get("previousContext")
+            self._reverted = self if previous is None else Scope(previous, self.options)
+        return self._reverted
+
+    def with_types(self, types: tuple[str, ...]) -> Scope:
+        """The type-scoped contexts of `types` (sorted) applied, not propagated to nested nodes."""
+        found = self.children.get(types)
+        if found is None:
+            found = self
+            for type_ in types:
+                local = _get(self.ctx, type_, "@context")
+                if local is not None and local is not False:
+                    found = Scope(
+                        _PROCESSOR._process_context(
+                            found.ctx, local, self.options, propagate=False
+                        ),
+                        self.options,
+                    )
+            _remember(self.children, types, found)
+        return found
+
+    def term(self, key: str):
+        """("id",) / ("type",) / ("property", predicate, coercion, scoped context); None if the
+        key is outside the subset."""
+        if key in self.terms:
+            return self.terms[key]
+        return _remember(self.terms, key, self._term(key))
+
+    def _term(self, key: str):
+        mappings = self.ctx["mappings"]
+        if key not in mappings and not self._expands_undefined(key):
+            return None  # undefined: pyld's probe would report it, or pyld drops it
+        if key in mappings and mappings[key] is None:
+            return None
+        expanded = _PROCESSOR._expand_iri(self.ctx, key, vocab=True)
+        if expanded == "@id":
+            return ("id",)
+        if expanded == "@type":
+            return ("type",)
+        if not isinstance(expanded, str) or expanded.startswith("@"):
+            return None
+        try:
+            predicate = _iri(expanded)
+        except Unsupported:
+            return None
+        entry = mappings.get(key) or {}
+        container = JsonLdProcessor.arrayify(_get(self.ctx, key, "@container") or [])
+        if (
+            entry.get("reverse")
+            or "@nest" in entry
+            or any(c != "@set" for c in container)
+            or _get(self.ctx, key, "@language") is not None
+            or _get(self.ctx, key, "@direction") is not None
+        ):
+            return None
+        coercion = _get(self.ctx, key, "@type")
+        if coercion == "@json" or (
+            coercion not in (None, "@id", "@vocab", "@none")
+            and not ABSOLUTE_IRI.fullmatch(coercion)
+        ):
+            return None
+        return ("property", predicate, coercion, _get(self.ctx, key, "@context"))
+
+    def _expands_undefined(self, name: str) -> bool:
+        """Whether a name that is no term still expands to the IRI it has without the undefined-
+        term probe: an absolute IRI, or a name under a context's own @vocab (which overrides the
+        probe's, as it comes later)."""
+        return bool(ABSOLUTE_IRI.fullmatch(name)) or isinstance(self.ctx.get("@vocab"), str)
+
+    def type_iri(self, name) -> str:
+        """A value of `type`, expanded as pyld does with this (the type-scoped) context."""
+        if not isinstance(name, str):
+            raise Unsupported
+        found = self.types.get(name)
+        if found is None:
+            mapping = self.ctx["mappings"].get(name)
+            if mapping is None and not self._expands_undefined(name):
+                raise Unsupported  # undefined type
+            expanded = _PROCESSOR._expand_iri(self.ctx, name, vocab=True, base="")
+            found = _remember(self.types, name, _iri(expanded))
+        return found
+
+    def id_iri(self, value) -> str:
+        """An `@id` value (or a value coerced to `@id`), document-relative as pyld expands it."""
+        if not isinstance(value, str):
+            raise Unsupported
+        prefix = value.partition(":")[0]
+        if prefix not in self.ctx["mappings"] and ABSOLUTE_IRI.fullmatch(value):
+            return "<" + value + ">"  # pyld returns an absolute IRI whose prefix is no term as is
+        return _iri(_PROCESSOR._expand_iri(self.ctx, value, base=""))
+
+    def vocab_iri(self, value: str) -> str:
+        found = self.vocab_values.get(value)
+        if found is None:
+            expanded = _PROCESSOR._expand_iri(self.ctx, value, vocab=True, base="")
+            found = _remember(self.vocab_values, value, _iri(expanded))
+        return found
+
+
+def _literal(value, datatype: str | None) -> tuple[str, str]:
+    """The N-Quads literal pyld writes (jsonld._object_to_rdf, nquads.serialize_nquad), and "b"
+    for a boolean or "n" for a number equal to one of them (pyld keeps only one of two values
+    that compare equal in Python, and True == 1)."""
+    kind = ""
+    if isinstance(value, bool):
+        lexical, datatype, kind = ("true" if value else "false"), datatype or XSD_BOOLEAN, "b"
+    elif isinstance(value, str):
+        if datatype == XSD_DOUBLE:
+            raise Unsupported
+        lexical, datatype = value, datatype or XSD_STRING
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise Unsupported
+    elif _is_double(value):
+        lexical, datatype = _canonicalize_double(value), datatype or XSD_DOUBLE
+    elif datatype == XSD_DOUBLE or not _is_integer(value) or abs(value) >= 1e21:
+        raise Unsupported
+    else:
+        lexical, datatype = str(int(value)), datatype or XSD_INTEGER
+    if not isinstance(value, bool) and value in (0, 1):
+        kind = "n"
+    text = '"' + escape(lexical) + '"'
+    return (text if datatype == XSD_STRING else text + "^^<" + datatype + ">"), kind
+
+
+class _Walk:
+    def __init__(self):
+        self.quads: set[tuple] = set()
+        self.blank_nodes = 0
+        self.numeric: dict[tuple, set] = {}
+
+    def node(self, scope: Scope, active_property: str | None, element: dict, depth: int):
+        """pyld's _expand for a node object, then its triples; returns the node's subject."""
+        if depth > MAX_DEPTH or not element or "@context" in element and depth:
+            raise Unsupported
+        property_scoped = _get(scope.ctx, active_property, "@context")
+        # A type-scoped context ends at a nested node, except for a lone reference.
+        lone_reference = len(element) == 1 and scope.term(next(iter(element))) == ("id",)
+        active = scope if lone_reference else scope.reverted()
+        if property_scoped is not None:
+            active = active.with_property(property_scoped)
+        type_scoped = active
+        types = element.get("type")
+        if types is not None and active.term("type") == ("type",):
+            types = [types] if isinstance(types, str) else types
+            if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+                raise Unsupported
+            active = active.with_types(tuple(sorted(types)))
+        elif types is not None:
+            raise Unsupported
+        subject = None
+        pending = []
+        for key, value in element.items():
+            if key == "@context":
+                continue
+            term = active.term(key)
+            if term is None:
+                raise Unsupported
+            if term[0] == "id":
+                if key != "id":
+                    raise Unsupported  # "@id" beside "id" collides in pyld
+                subject = active.id_iri(value)
+            elif term[0] == "type":
+                if key != "type":
+                    raise Unsupported
+            else:
+                pending.append((key, term, value))
+        if subject is None:
+            self.blank_nodes += 1
+            subject = self.blank_nodes
+        if types is not None:
+            for name in types:
+                self.quads.add((subject, TYPE, type_scoped.type_iri(name)))
+        for key, (_kind, predicate, _coercion, scoped), value in pending:
+            term_scope = active.with_property(scoped) if scoped is not None else active
+            for item in value if isinstance(value, list) else (value,):
+                self.add(subject, predicate, self.value(term_scope, key, item, depth))
+        return subject
+
+    def value(self, scope: Scope, key: str, item, depth: int):
+        if isinstance(item, dict):
+            return self.node(scope, key, item, depth + 1)
+        if item is None or isinstance(item, list):
+            raise Unsupported
+        term = scope.term(key)
+        if term is None or term[0] != "property":
+            raise Unsupported
+        coercion = term[2]
+        if isinstance(item, str):
+            if coercion == "@id":
+                return scope.id_iri(item)
+            if coercion == "@vocab":
+                return scope.vocab_iri(item)
+        datatype = None if coercion in (None, "@id", "@vocab", "@none") else coercion
+        return _literal(item, datatype)
+
+    def add(self, subject, predicate: str, obj) -> None:
+        if isinstance(obj, tuple):
+            obj, kind = obj
+            if kind:
+                kinds = self.numeric.setdefault((subject, predicate), set())
+                kinds.add(kind)
+                if len(kinds) > 1:
+                    raise Unsupported  # a boolean and 0 or 1: pyld keeps whichever came first
+        self.quads.add((subject, predicate, obj))
+
+
+_roots: dict = {}
+
+
+def _root_scope(contexts, loader) -> Scope:
+    if isinstance(contexts, str):
+        contexts = [contexts]
+    if not isinstance(contexts, list) or not contexts:
+        raise Unsupported
+    documents = []
+    for url in contexts:
+        if not isinstance(url, str):
+            raise Unsupported  # an inline context: pyld
+        try:
+            documents.append(loader(url)["document"])
+        except JsonLdError as error:
+            raise Unsupported from error
+    key = (tuple(contexts), tuple(id(d) for d in documents))
+    found = _roots.get(key)
+    if found is None:
+        options = {
+            "base": "",
+            "documentLoader": loader,
+            "contextResolver": ContextResolver(_resolved_context_cache, loader),
+            "processingMode": "json-ld-1.1",
+            "isFrame": False,
+            "extractAllScripts": True,
+        }
+        initial = _PROCESSOR._get_initial_context(options)
+        ctx = _PROCESSOR._process_context(initial, list(contexts), options)
+        # The documents are kept with the scope so that their ids are not reused meanwhile.
+        found = _remember(_roots, key, (Scope(ctx, options), documents))
+    return found[0]
+
+
+def document_quads(document, loader) -> tuple[set[tuple], int] | None:
+    """The document's RDF as a set of (subject, predicate, object) with subjects and objects in
+    N-Quads form and blank nodes as ints 1..n, or None when pyld must decide."""
+    if not isinstance(document, dict) or "@context" not in document:
+        return None
+    try:
+        walk = _Walk()
+        walk.node(_root_scope(document["@context"], loader), None, document, 0)
+    except (Unsupported, JsonLdError, RecursionError):
+        return None
+    if not walk.quads:
+        return None
+    return walk.quads, walk.blank_nodes
