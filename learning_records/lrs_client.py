@@ -1,35 +1,39 @@
-"""Talking to the Learning Record Store: tincan's RemoteLRS, wrapped so that what it returns is
-never trusted blindly.
+"""Talking to the Learning Record Store: tincan's RemoteLRS for the LRS's address, xAPI version
+and credentials, and one kept-alive HTTP connection per delivery round for the requests.
 
-tincan 1.0.0's rough edges, each handled here:
-- `save_statements` parses every 2xx body as a list of ids, so an LRS that already holds every
-  statement of a batch and answers an empty 204 makes it raise; that answer means "stored".
-- It writes the ids it reads back onto the batch's Statement objects by position, which is wrong
-  when the LRS skipped some; we never read those objects again.
-- Building a Statement from a dict rewrites the dict in place (objectType becomes object_type);
-  it only ever sees copies of the outbox's JSON.
-- Its connections have no timeout; a hung LRS would hang the worker for ever.
+What the LRS says is never trusted blindly, and tincan 1.0.0's rough edges are avoided:
+- `RemoteLRS.save_statements` serializes every Statement again (slow: most of a delivery round's
+  time) although the outbox already holds the JSON tincan built when the event happened
+  (statements.statement); the batch's body is that JSON, sent as it is stored.
+- It opens a new connection for every request, with no timeout (a hung LRS would hang the worker
+  for ever): here one connection serves a whole round, with `XAPI_LRS_TIMEOUT` on every wait.
+- It parses every 2xx body as a list of ids, so an LRS that already holds every statement of a
+  batch and answers an empty 204 makes it raise; here any 2xx means "stored" (xAPI: a POST
+  stores all of its statements or none).
+The request is the one tincan sends: POST {endpoint}statements with its X-Experience-API-Version
+and Authorization headers and a JSON list of statements.
 """
 
 from __future__ import annotations
 
-import copy
 import enum
 import http.client
 import json
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from tincan import RemoteLRS, Statement, StatementList
+from tincan import RemoteLRS
 
 XAPI_VERSION = "1.0.3"
 # Answers about the request rather than a statement in it: wrong address or credentials,
 # throttling, a timeout. Nothing is wrong with the statements; try again later.
 UNAVAILABLE_4XX = {401, 403, 404, 405, 407, 408, 425, 429}
+# What a kept-alive connection the LRS has meanwhile closed raises on its next request. The
+# request is sent again once on a new connection: a statement's id is fixed, so an LRS that did
+# store it before closing stores it only once (at-least-once, never a duplicate).
+STALE_CONNECTION = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 
 
 class Outcome(enum.Enum):
@@ -69,32 +73,69 @@ class LrsConfig:
         )
 
 
-def as_tincan(statement: dict) -> Statement:
-    """tincan's Statement of an outbox row's JSON (raises ValueError or TypeError if tincan
-    cannot represent it). Works on a copy: tincan rewrites the dict it is given."""
-    return Statement(copy.deepcopy(statement))
-
-
 class LrsClient:
+    """Sends batches of statements to one LRS over one kept-alive connection; `close()` it (or
+    use it as a context manager) when the round is over."""
+
     def __init__(self, config: LrsConfig):
         self.config = config
         # tincan rejects username=None: pass credentials only when there are some.
         credentials = (
             {"username": config.username, "password": config.password} if config.username else {}
         )
-        self.remote = RemoteLRS(endpoint=config.endpoint, version=XAPI_VERSION, **credentials)
+        remote = RemoteLRS(endpoint=config.endpoint, version=XAPI_VERSION, **credentials)
+        url = urlsplit(remote.endpoint + "statements")
+        self._https = url.scheme == "https"
+        self._host, self._port, self._path = url.hostname, url.port, url.path
+        self._headers = {
+            "X-Experience-API-Version": remote.version,
+            "Content-Type": "application/json",
+        }
+        if remote.auth is not None:
+            self._headers["Authorization"] = remote.auth
+        self._connection: http.client.HTTPConnection | None = None
+        self._used = False  # whether the open connection already carried a request
 
-    def send_batch(self, statements: list[Statement]) -> Answer:
-        """POST the statements in one request (xAPI: the LRS stores all of them or none)."""
-        with _timeout(self.config.timeout):
+    def send_batch(self, statements: list[str]) -> Answer:
+        """POST the statements (each one's JSON text, as the outbox holds it) in one request
+        (xAPI: the LRS stores all of them or none)."""
+        body = ("[" + ",".join(statements) + "]").encode()
+        try:
             try:
-                response = self.remote.save_statements(StatementList(statements))
-            except json.JSONDecodeError:
-                # Only reached after a 2xx: tincan parses ids from the body of successes only.
-                return Answer(Outcome.STORED, 204)
-            except (OSError, http.client.HTTPException) as error:
-                return Answer(Outcome.UNAVAILABLE, None, _network_reason(error))
-        return _answer(response.response.status, response.data)
+                status, data = self._post(body)
+            except STALE_CONNECTION:
+                if not self._used:
+                    raise
+                self.close()  # the LRS closed the idle connection: once more on a new one
+                status, data = self._post(body)
+        except (OSError, http.client.HTTPException) as error:
+            self.close()
+            return Answer(Outcome.UNAVAILABLE, None, _network_reason(error))
+        return _answer(status, data)
+
+    def _post(self, body: bytes) -> tuple[int, bytes]:
+        if self._connection is None:
+            kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+            self._connection = kind(self._host, self._port, timeout=self.config.timeout)
+            self._used = False
+        self._connection.request("POST", self._path, body=body, headers=self._headers)
+        response = self._connection.getresponse()
+        data = response.read()  # all of it, so that the connection can carry the next request
+        self._used = True
+        if response.will_close:
+            self.close()
+        return response.status, data
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def __enter__(self) -> LrsClient:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
 def _answer(status: int, body: bytes | str) -> Answer:
@@ -136,15 +177,3 @@ def _validation_error(error) -> str:
 
 def _network_reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-
-
-@contextmanager
-def _timeout(seconds: float) -> Iterator[None]:
-    # tincan opens http.client connections without a timeout, so they take the process default:
-    # set it for the duration of the request. The worker runs one task at a time.
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(seconds)
-    try:
-        yield
-    finally:
-        socket.setdefaulttimeout(previous)
