@@ -188,6 +188,8 @@ def proof_verify(
             )
         config = {"@context": unsecured["@context"], **options}
         data = _hash(canonical_nquads(config, loader), document_nquads)
+    except ProofError:
+        raise
     except jsonld.JsonLdError as error:
         raise ProofError(f"The credential is not valid JSON-LD: {_reason(error)}") from error
     except (TypeError, ValueError, KeyError, AttributeError) as error:

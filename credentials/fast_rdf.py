@@ -180,8 +180,9 @@ class Scope:
         """An `@id` value (or a value coerced to `@id`), document-relative as pyld expands it."""
         if not isinstance(value, str):
             raise Unsupported
-        prefix = value.partition(":")[0]
-        if prefix not in self.ctx["mappings"] and ABSOLUTE_IRI.fullmatch(value):
+        if not ABSOLUTE_IRI.fullmatch(value):
+            raise Unsupported  # relative (pyld resolves it against a made-up base) or odd
+        if value.partition(":")[0] not in self.ctx["mappings"]:
             return "<" + value + ">"  # pyld returns an absolute IRI whose prefix is no term as is
         return _iri(_PROCESSOR._expand_iri(self.ctx, value, base=""))
 
