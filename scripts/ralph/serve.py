@@ -6,6 +6,10 @@ Runs under .venv-ralph's Python, never the project's. Usage:
 
 Statements are kept in DIR/fs_lrs.jsonl. One Basic-auth account (all scopes) is written to
 DIR/auth.json before the app starts, so the credentials are whatever the caller chose.
+Ralph's backend history (a JSON list of every write, rewritten whole after each one) is kept in
+DIR/history.json too: by default it is one file in the user's home shared by every Ralph ever
+started there, so each test and benchmark made every later write slower, and two Ralphs running
+at once overwrote each other's.
 """
 
 import argparse
@@ -30,6 +34,7 @@ def main() -> None:
             "RALPH_RUNSERVER_BACKEND": "fs",
             "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(args.data),
             "RALPH_AUTH_FILE": str(auth_file),
+            "RALPH_HISTORY_FILE": str(args.data / "history.json"),
             "RALPH_RUNSERVER_AUTH_BACKENDS": "basic",
         }
     )

@@ -3,6 +3,8 @@
 
 import datetime
 import json
+import socket
+import threading
 from io import StringIO
 
 from django.core.management import CommandError, call_command
@@ -13,7 +15,7 @@ from django_tasks import TaskResultStatus, default_task_backend
 from django_tasks_db.models import DBTaskResult
 
 from learning_records.delivery import LrsNotConfigured, backoff, deliver
-from learning_records.lrs_client import Outcome, _answer
+from learning_records.lrs_client import LrsClient, LrsConfig, Outcome, _answer
 from learning_records.models import OutboxState, OutboxStatement
 from learning_records.tasks import deliver_statements, round_book
 from tests.learning_records.ralph import free_port
@@ -68,6 +70,46 @@ class UnreachableLrsTests:
             call_command("xapi_deliver", stdout=StringIO())
         assert "The LRS could not take statements (ConnectionRefusedError" in str(raised.value)
         assert f"{total} statement(s) wait in the outbox" in str(raised.value)
+
+
+@pytest.fixture
+def silent_lrs():
+    """An address that accepts connections and reads requests but never answers; yields the
+    endpoint and the list of connections it accepted."""
+    accepted = []
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            accepted.append(connection)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/xAPI/", accepted
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+class SilentLrsTests:
+    def test_a_request_times_out_once_and_its_connection_is_dropped(self, journey, silent_lrs):
+        endpoint, accepted = silent_lrs
+        with LrsClient(LrsConfig(endpoint, "", "", 5, timeout=0.3)) as client:
+            report = deliver(client=client)
+            assert client._connection is None  # a late answer can never be read as the next
+
+        assert (report.sent, report.deferred, report.requests) == (0, 5, 1)
+        assert report.unavailable.startswith("TimeoutError")
+        assert len(accepted) == 1  # a timeout is not retried like a connection the LRS closed
+        assert OutboxStatement.objects.filter(attempts=1).count() == 5
 
 
 class BackoffTests:

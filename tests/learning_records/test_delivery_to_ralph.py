@@ -13,6 +13,7 @@ from assessments import demo as assessments_demo
 from courses import demo as courses_demo
 from credentials import demo as credentials_demo
 from learning_records.delivery import deliver
+from learning_records.lrs_client import LrsClient, LrsConfig
 from learning_records.models import OutboxState, OutboxStatement
 from learning_records.tasks import round_book
 from tests.cms import ok, url
@@ -189,3 +190,57 @@ def test_the_task_worker_delivers_in_its_rounds(database_tasks, lrs, journey):
 
     assert outbox_states() == {OutboxState.SENT}
     assert len(lrs.statements()) == OutboxStatement.objects.count()
+
+
+def lrs_client(lrs, batch_size: int = 4) -> LrsClient:
+    return LrsClient(LrsConfig(lrs.endpoint, USERNAME, PASSWORD, batch_size, 10))
+
+
+def test_a_round_sends_every_batch_over_one_connection(journey, lrs):
+    with lrs_client(lrs) as client:
+        assert deliver(client=client, max_batches=1).sent == 4
+        first = client._connection.sock.getsockname()
+        second = deliver(client=client, max_batches=2)
+        assert second.sent == 8 and second.requests == 2
+        assert client._connection.sock.getsockname() == first  # the same TCP connection
+    assert client._connection is None  # closed with the round
+    stored = {statement["id"] for statement in lrs.statements()}
+    assert len(stored) == 12
+    sent = OutboxStatement.objects.filter(state=OutboxState.SENT).values_list("pk", flat=True)
+    assert stored == {str(pk) for pk in sent}
+
+
+def test_a_connection_the_lrs_closed_is_replaced_and_nothing_is_sent_twice(journey, lrs):
+    total = OutboxStatement.objects.count()
+    with lrs_client(lrs) as client:
+        assert deliver(client=client, max_batches=1).sent == 4
+        lrs.stop()  # the kept-alive connection dies with it
+        lrs.start()  # same port, same data
+
+        report = deliver(client=client)
+
+    assert (report.sent, report.deferred, report.unavailable) == (total - 4, 0, "")
+    assert outbox_states() == {OutboxState.SENT}
+    assert len(lrs.stored_lines()) == total  # every statement written once
+
+
+def test_a_round_reads_and_marks_each_batch_in_one_query(journey, lrs, django_assert_num_queries):
+    total = OutboxStatement.objects.count()
+    batches = -(-total // 4)
+    with lrs_client(lrs) as client, django_assert_num_queries(2 * batches + 1):
+        # per batch: one SELECT of the due rows, one UPDATE marking them sent; then the empty
+        # SELECT that ends the round
+        assert deliver(client=client).sent == total
+    assert outbox_states() == {OutboxState.SENT}
+
+
+def test_a_statement_is_sent_as_the_outbox_holds_it(journey, lrs):
+    row = OutboxStatement.objects.get(verb="earned")
+    # A name outside ASCII, as a credential's may be: it must arrive unchanged.
+    row.statement["object"]["definition"]["name"]["en-US"] = "Pair support — niveau 2, 学习"
+    row.save(update_fields=["statement"])
+
+    assert deliver().failed == 0
+
+    stored = {statement["id"]: as_recorded(statement) for statement in lrs.statements()}
+    assert stored[str(row.pk)] == row.statement
