@@ -33,6 +33,10 @@ def entry_hash(
     return hashlib.sha256((previous_hash + body).encode()).hexdigest()
 
 
+def _actor_label(actor) -> str:
+    return "system" if actor is None else f"{actor.get_full_name() or actor.email} <{actor.email}>"
+
+
 @transaction.atomic
 def audit_record(
     *, action: str, subject: str, actor=None, details: dict | None = None
@@ -40,7 +44,7 @@ def audit_record(
     """Append an entry, in the caller's transaction: it exists exactly when the change does."""
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     at = timezone.now()
-    label = "system" if actor is None else f"{actor.get_full_name() or actor.email} <{actor.email}>"
+    label = _actor_label(actor)
     details = details or {}
     digest = entry_hash(
         head.last_hash, at=at, actor_label=label, action=action, subject=subject, details=details
@@ -58,6 +62,38 @@ def audit_record(
     head.last_hash = digest
     head.save(update_fields=["last_hash"])
     return entry
+
+
+@transaction.atomic
+def audit_record_many(*, action: str, actor, entries: list[tuple[str, dict]]) -> None:
+    """Append one entry per (subject, details), chained in order, in one insert: bulk
+    issuance's audit_record."""
+    if not entries:
+        return
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    at = timezone.now()
+    label = _actor_label(actor)
+    rows, previous = [], head.last_hash
+    for subject, details in entries:
+        digest = entry_hash(
+            previous, at=at, actor_label=label, action=action, subject=subject, details=details
+        )
+        rows.append(
+            AuditEntry(
+                at=at,
+                actor=actor,
+                actor_label=label,
+                action=action,
+                subject=subject,
+                details=details,
+                previous_hash=previous,
+                entry_hash=digest,
+            )
+        )
+        previous = digest
+    AuditEntry.objects.bulk_create(rows)
+    head.last_hash = previous
+    head.save(update_fields=["last_hash"])
 
 
 @dataclass
