@@ -11,11 +11,12 @@ and pyld canonicalizes the document. Lines are written exactly as pyld writes th
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from credentials.fast_rdf import document_quads
 
 
-def canonical_from_quads(quads: set[tuple], blank_nodes: int) -> str | None:
+def canonical_from_quads(quads: Iterable[tuple], blank_nodes: int) -> str | None:
     """Canonical N-Quads of `document_quads`' output, or None when a hash is shared."""
     touching: list[list[tuple]] = [[] for _ in range(blank_nodes + 1)]
     for quad in quads:

@@ -194,13 +194,10 @@ class Scope:
         return found
 
 
-def _literal(value, datatype: str | None) -> tuple[str, str]:
-    """The N-Quads literal pyld writes (jsonld._object_to_rdf, nquads.serialize_nquad), and "b"
-    for a boolean or "n" for a number equal to one of them (pyld keeps only one of two values
-    that compare equal in Python, and True == 1)."""
-    kind = ""
+def _literal(value, datatype: str | None) -> str:
+    """The N-Quads literal pyld writes (jsonld._object_to_rdf, nquads.serialize_nquad)."""
     if isinstance(value, bool):
-        lexical, datatype, kind = ("true" if value else "false"), datatype or XSD_BOOLEAN, "b"
+        lexical, datatype = ("true" if value else "false"), datatype or XSD_BOOLEAN
     elif isinstance(value, str):
         if datatype == XSD_DOUBLE:
             raise Unsupported
@@ -213,15 +210,26 @@ def _literal(value, datatype: str | None) -> tuple[str, str]:
         raise Unsupported
     else:
         lexical, datatype = str(int(value)), datatype or XSD_INTEGER
-    if not isinstance(value, bool) and value in (0, 1):
-        kind = "n"
     text = '"' + escape(lexical) + '"'
-    return (text if datatype == XSD_STRING else text + "^^<" + datatype + ">"), kind
+    return text if datatype == XSD_STRING else text + "^^<" + datatype + ">"
+
+
+# pyld removes a repeated value when it compares equal in Python to one already there, and
+# keeps it otherwise, even when both give the same literal (true and "true" as xsd:boolean): so
+# a literal met twice from values of different JSON kinds, or a boolean beside 0 or 1 for the
+# same property, goes to pyld.
+STRING, BOOLEAN, NUMBER = "s", "b", "n"
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return BOOLEAN
+    return STRING if isinstance(value, str) else NUMBER
 
 
 class _Walk:
     def __init__(self):
-        self.quads: set[tuple] = set()
+        self.quads: dict[tuple, str | None] = {}  # quad: the JSON kind of a literal's value
         self.blank_nodes = 0
         self.numeric: dict[tuple, set] = {}
 
@@ -266,20 +274,33 @@ class _Walk:
             subject = self.blank_nodes
         if types is not None:
             for name in types:
-                self.quads.add((subject, TYPE, type_scoped.type_iri(name)))
-        for key, (_kind, predicate, _coercion, scoped), value in pending:
-            term_scope = active.with_property(scoped) if scoped is not None else active
-            for item in value if isinstance(value, list) else (value,):
-                self.add(subject, predicate, self.value(term_scope, key, item, depth))
+                self.quads[subject, TYPE, type_scoped.type_iri(name)] = None
+        quads = self.quads
+        for key, term, value in pending:
+            predicate, scoped = term[1], term[3]
+            if scoped is not None:
+                # Values are expanded in the property-scoped context, where the key's own
+                # definition may differ (pyld's term_ctx).
+                scope_of_value = active.with_property(scoped)
+                term = scope_of_value.term(key)
+                if term is None or term[0] != "property":
+                    raise Unsupported
+            else:
+                scope_of_value = active
+            for item in value if value.__class__ is list else (value,):
+                if item.__class__ is str and term[2] is None:
+                    literal = '"' + escape(item) + '"'  # xsd:string
+                    if quads.setdefault((subject, predicate, literal), STRING) != STRING:
+                        raise Unsupported
+                elif item.__class__ is dict:
+                    node = self.node(scope_of_value, key, item, depth + 1)
+                    quads[subject, predicate, node] = None
+                else:
+                    self.add(subject, predicate, item, self.value(scope_of_value, term, item))
         return subject
 
-    def value(self, scope: Scope, key: str, item, depth: int):
-        if isinstance(item, dict):
-            return self.node(scope, key, item, depth + 1)
-        if item is None or isinstance(item, list):
-            raise Unsupported
-        term = scope.term(key)
-        if term is None or term[0] != "property":
+    def value(self, scope: Scope, term: tuple, item):
+        if item is None or isinstance(item, list | dict):
             raise Unsupported
         coercion = term[2]
         if isinstance(item, str):
@@ -290,15 +311,18 @@ class _Walk:
         datatype = None if coercion in (None, "@id", "@vocab", "@none") else coercion
         return _literal(item, datatype)
 
-    def add(self, subject, predicate: str, obj) -> None:
-        if isinstance(obj, tuple):
-            obj, kind = obj
-            if kind:
-                kinds = self.numeric.setdefault((subject, predicate), set())
-                kinds.add(kind)
-                if len(kinds) > 1:
-                    raise Unsupported  # a boolean and 0 or 1: pyld keeps whichever came first
-        self.quads.add((subject, predicate, obj))
+    def add(self, subject, predicate: str, item, obj: str) -> None:
+        if obj[0] != '"':
+            self.quads[subject, predicate, obj] = None  # an IRI: pyld compares expanded ids
+            return
+        kind = _kind(item)
+        if self.quads.setdefault((subject, predicate, obj), kind) != kind:
+            raise Unsupported
+        if kind == BOOLEAN or item in (0, 1):
+            kinds = self.numeric.setdefault((subject, predicate), set())
+            kinds.add(kind)
+            if len(kinds) > 1:
+                raise Unsupported  # True == 1: pyld keeps whichever came first
 
 
 _roots: dict = {}
@@ -335,7 +359,7 @@ def _root_scope(contexts, loader) -> Scope:
     return found[0]
 
 
-def document_quads(document, loader) -> tuple[set[tuple], int] | None:
+def document_quads(document, loader) -> tuple[dict[tuple, str | None], int] | None:
     """The document's RDF as a set of (subject, predicate, object) with subjects and objects in
     N-Quads form and blank nodes as ints 1..n, or None when pyld must decide."""
     if not isinstance(document, dict) or "@context" not in document:

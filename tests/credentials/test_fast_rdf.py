@@ -209,6 +209,12 @@ HOSTILE = {
         False,
         "The signature does not match",
     ),
+    # Two JSON values, one literal: pyld keeps both lines, as they differ in JSON.
+    "a boolean and its text for a boolean property": (
+        lambda d: subject(d)["identifier"][1].update(hashed=[False, "false"]),
+        False,
+        "The signature does not match",
+    ),
     "a value object": (
         lambda d: d.update(name={"@value": "Forged"}),
         False,
@@ -382,6 +388,54 @@ class FuzzTests:
             except Exception as error:  # pyld refusing the JSON is fine if the fast path declined
                 assert fast_canonical_nquads(document, LOADER) is None, error
         assert taken > 10  # the fuzz reaches the fast path, not only its refusals
+
+
+SCALARS = [
+    "x",
+    "",
+    "urn:uuid:1",
+    "https://x.example/a",
+    "ceasn:Competency",
+    "did:web:a",
+    "Achievement",
+    "Course",
+    "revocation",
+    "assertionMethod",
+    "2026-01-01T00:00:00Z",
+    0,
+    1,
+    2,
+    1.0,
+    2.5,
+    -3.25,
+    1e20,
+    True,
+    False,
+    "true",
+    "1",
+    "xsd:string",
+    "Evidence",
+]
+
+
+class ScalarFuzzTests:
+    def test_values_of_other_json_kinds_are_pyld_s_or_declined(self):
+        """Existing keys of generated credentials given other scalars (a number where a date is
+        coerced, a boolean where an IRI is, two values...): the literal typing is pyld's."""
+        rng = random.Random(29)
+        taken = 0
+        for _ in range(150):
+            document = generated_credential(rng)
+            for _ in range(rng.randint(1, 3)):
+                node = rng.choice(list(nodes(document)))
+                key = rng.choice([k for k in node if k != "@context"])
+                value = rng.choice(SCALARS)
+                node[key] = value if rng.random() < 0.7 else [value, rng.choice(SCALARS)]
+            try:
+                taken += assert_fast_agrees(document) is not None
+            except Exception as error:  # pyld refusing the JSON is fine if the fast path declined
+                assert fast_canonical_nquads(document, LOADER) is None, error
+        assert taken > 50
 
 
 class CanonicalizationTests:
