@@ -14,7 +14,10 @@ Statement ids were fixed when the events happened, so sending one twice never du
 What is sent is each row's JSON as the outbox holds it: tincan built and serialized the statement
 when the event happened (statements.statement), and the LRS is the judge of what it receives.
 A round reads each batch in one query, without decoding the JSON, marks it sent in one UPDATE,
-and sends every batch over one connection (lrs_client).
+and sends every batch over one connection (lrs_client). That database work is done while the LRS
+works on the next batch: a batch's rows are marked sent only once the LRS has answered that it
+stored them, after the next batch is sent. If the process dies in between, they are still
+pending and are sent again: the LRS already holds their ids and stores nothing twice.
 """
 
 from __future__ import annotations
@@ -88,38 +91,62 @@ def deliver(
         with LrsClient(config) as own_client:
             return deliver(client=own_client, due_only=due_only, max_batches=max_batches)
     report = DeliveryReport()
+    size = client.config.batch_size
+    rows = _batch(size, due_only=due_only, exclude=report.held_back)
+    stored: list[OutboxStatement] = []  # the LRS has them; marked sent while the next is out
     batches = 0
-    while max_batches is None or batches < max_batches:
-        rows = _batch(client.config.batch_size, due_only=due_only, held_back=report.held_back)
-        if not rows:
-            break
+    while rows and (max_batches is None or batches < max_batches):
         batches += 1
-        _deliver_rows(client, rows, report)
-        if report.unavailable:
-            break
+        client.start_batch([row.payload for row in rows])
+        # While the LRS works on this batch: mark the previous one sent, read the next one.
+        _mark_sent(stored)
+        stored, following = [], []
+        if max_batches is None or batches < max_batches:
+            out = report.held_back | {row.pk for row in rows}
+            following = _batch(size, due_only=due_only, exclude=out)
+        answer = client.finish_batch()
+        report.requests += 1
+        if answer.outcome is Outcome.STORED:
+            stored = rows
+            report.sent += len(rows)
+        else:
+            _answered(client, rows, answer, report)
+            if report.unavailable:
+                break
+        rows = following
+    _mark_sent(stored)
     return report
 
 
-def _batch(size: int, *, due_only: bool, held_back: set) -> list[OutboxStatement]:
-    """The next `size` due rows, with only what delivery needs: the id, the attempts so far, and
-    the statement as JSON text (`payload`), never decoded and encoded again."""
-    due = due_statements(now=timezone.now(), due_only=due_only).exclude(pk__in=held_back)
+def _batch(size: int, *, due_only: bool, exclude: set) -> list[OutboxStatement]:
+    """The next `size` due rows but `exclude`, with only what delivery needs: the id, the
+    attempts so far, and the statement as JSON text (`payload`), never decoded and encoded
+    again."""
+    due = due_statements(now=timezone.now(), due_only=due_only).exclude(pk__in=exclude)
     due = due.only("id", "attempts").annotate(payload=Cast("statement", TextField()))
     return list(due[:size])
 
 
 def _deliver_rows(client: LrsClient, rows: list[OutboxStatement], report: DeliveryReport) -> None:
-    if not rows:
-        return
-    answer = client.send_batch([row.payload for row in rows])
-    report.requests += 1
+    if rows:
+        answer = client.send_batch([row.payload for row in rows])
+        report.requests += 1
+        _answered(client, rows, answer, report)
+
+
+def _answered(
+    client: LrsClient, rows: list[OutboxStatement], answer: Answer, report: DeliveryReport
+) -> None:
+    """Act on the LRS's answer to `rows`: mark them sent, defer them, or split them."""
     if answer.outcome is Outcome.STORED:
-        _mark_sent(rows, report)
+        _mark_sent(rows)
+        report.sent += len(rows)
     elif answer.outcome is Outcome.UNAVAILABLE and not _lrs_error(answer):
         _defer(rows, answer, report)  # unreachable, or the request itself is refused
     elif len(rows) == 1:
         if answer.outcome is Outcome.CONFLICT:
-            _mark_sent(rows, report)  # the LRS already holds this id
+            _mark_sent(rows)  # the LRS already holds this id
+            report.sent += 1
         elif answer.outcome is Outcome.REFUSED:
             _mark_failed(rows[0], answer.reason, report)
         else:
@@ -139,15 +166,16 @@ def _lrs_error(answer: Answer) -> bool:
     return answer.status is not None and answer.status >= 500
 
 
-def _mark_sent(rows: list[OutboxStatement], report: DeliveryReport) -> None:
-    OutboxStatement.objects.filter(pk__in=[row.pk for row in rows]).update(
-        state=OutboxState.SENT,
-        sent_at=timezone.now(),
-        attempts=F("attempts") + 1,
-        next_attempt_at=None,
-        last_error="",
-    )
-    report.sent += len(rows)
+def _mark_sent(rows: list[OutboxStatement]) -> None:
+    """One UPDATE; only ever for rows the LRS answered as stored."""
+    if rows:
+        OutboxStatement.objects.filter(pk__in=[row.pk for row in rows]).update(
+            state=OutboxState.SENT,
+            sent_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            next_attempt_at=None,
+            last_error="",
+        )
 
 
 def _mark_failed(row: OutboxStatement, reason: str, report: DeliveryReport) -> None:

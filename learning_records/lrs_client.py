@@ -95,30 +95,56 @@ class LrsClient:
             self._headers["Authorization"] = remote.auth
         self._connection: http.client.HTTPConnection | None = None
         self._used = False  # whether the open connection already carried a request
+        self._body: bytes | None = None  # the batch started and not yet finished
+        self._reused = False  # whether that batch went over a connection used before
+        self._error: BaseException | None = None  # what sending it raised
 
     def send_batch(self, statements: list[str]) -> Answer:
         """POST the statements (each one's JSON text, as the outbox holds it) in one request
         (xAPI: the LRS stores all of them or none)."""
-        body = ("[" + ",".join(statements) + "]").encode()
+        self.start_batch(statements)
+        return self.finish_batch()
+
+    def start_batch(self, statements: list[str]) -> None:
+        """Send the request of `send_batch` without waiting for the answer: the caller works
+        while the LRS does, then calls `finish_batch`. One batch at a time."""
+        if self._body is not None:  # a batch never finished: its answer is not this one's
+            self.close()
+        self._body = ("[" + ",".join(statements) + "]").encode()
+        self._reused = self._connection is not None and self._used
+        self._error = None
+        try:
+            self._request(self._body)
+        except (OSError, http.client.HTTPException) as error:
+            self._error = error  # reported by finish_batch, which may try once more
+
+    def finish_batch(self) -> Answer:
+        """The LRS's answer to the batch `start_batch` sent."""
+        body, error, self._body, self._error = self._body, self._error, None, None
         try:
             try:
-                status, data = self._post(body)
+                if error is not None:
+                    raise error
+                status, data = self._response()
             except STALE_CONNECTION:
-                if not self._used:
+                if not self._reused:
                     raise
                 self.close()  # the LRS closed the idle connection: once more on a new one
-                status, data = self._post(body)
-        except (OSError, http.client.HTTPException) as error:
+                self._request(body)
+                status, data = self._response()
+        except (OSError, http.client.HTTPException) as failure:
             self.close()
-            return Answer(Outcome.UNAVAILABLE, None, _network_reason(error))
+            return Answer(Outcome.UNAVAILABLE, None, _network_reason(failure))
         return _answer(status, data)
 
-    def _post(self, body: bytes) -> tuple[int, bytes]:
+    def _request(self, body: bytes) -> None:
         if self._connection is None:
             kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
             self._connection = kind(self._host, self._port, timeout=self.config.timeout)
             self._used = False
         self._connection.request("POST", self._path, body=body, headers=self._headers)
+
+    def _response(self) -> tuple[int, bytes]:
         response = self._connection.getresponse()
         data = response.read()  # all of it, so that the connection can carry the next request
         self._used = True

@@ -8,13 +8,15 @@ import threading
 from io import StringIO
 
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import pytest
 from django_tasks import TaskResultStatus, default_task_backend
 from django_tasks_db.models import DBTaskResult
 
-from learning_records.delivery import LrsNotConfigured, backoff, deliver
+from learning_records.delivery import LrsNotConfigured, _batch, backoff, deliver
 from learning_records.lrs_client import LrsClient, LrsConfig, Outcome, _answer
 from learning_records.models import OutboxState, OutboxStatement
 from learning_records.tasks import deliver_statements, round_book
@@ -84,18 +86,18 @@ def silent_lrs():
     def serve():
         while not stop.is_set():
             try:
-                connection, _ = listener.accept()
+                accepted_connection, _ = listener.accept()
             except TimeoutError:
                 continue
-            accepted.append(connection)
+            accepted.append(accepted_connection)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{listener.getsockname()[1]}/xAPI/", accepted
     stop.set()
     thread.join()
-    for connection in accepted:
-        connection.close()
+    for accepted_connection in accepted:
+        accepted_connection.close()
     listener.close()
 
 
@@ -110,6 +112,31 @@ class SilentLrsTests:
         assert report.unavailable.startswith("TimeoutError")
         assert len(accepted) == 1  # a timeout is not retried like a connection the LRS closed
         assert OutboxStatement.objects.filter(attempts=1).count() == 5
+
+
+class BatchQueryTests:
+    def test_the_oldest_due_rows_but_those_excluded_with_their_json_text(self, journey):
+        rows = list(OutboxStatement.objects.order_by("created_at", "id"))
+        rows[1].next_attempt_at = timezone.now() + datetime.timedelta(minutes=5)  # backing off
+        rows[1].save(update_fields=["next_attempt_at"])
+
+        batch = _batch(3, due_only=True, exclude={rows[0].pk})
+
+        assert [row.pk for row in batch] == [rows[2].pk, rows[3].pk, rows[4].pk]
+        assert json.loads(batch[0].payload) == rows[2].statement
+        assert [row.pk for row in _batch(2, due_only=False, exclude=set())] == [
+            rows[0].pk,
+            rows[1].pk,
+        ]
+
+    @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+    def test_a_batch_is_read_in_index_order_without_sorting_the_pending_rows(self, journey):
+        with CaptureQueriesContext(connection) as captured:
+            _batch(100, due_only=True, exclude={OutboxStatement.objects.first().pk})
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + captured.captured_queries[-1]["sql"])
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "outbox_pending_order" in plan and "TEMP B-TREE" not in plan, plan
 
 
 class BackoffTests:
