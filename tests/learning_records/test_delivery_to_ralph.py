@@ -244,3 +244,28 @@ def test_a_statement_is_sent_as_the_outbox_holds_it(journey, lrs):
 
     stored = {statement["id"]: as_recorded(statement) for statement in lrs.statements()}
     assert stored[str(row.pk)] == row.statement
+
+
+def test_the_lrs_stopping_within_a_round_keeps_what_it_stored_and_nothing_else(journey, lrs):
+    class StopsAfterTwoAnswers(LrsClient):
+        answers = 0
+
+        def finish_batch(self):
+            answer = super().finish_batch()
+            self.answers += 1
+            if self.answers == 2:
+                lrs.stop()  # the third batch is sent to an LRS that is gone
+            return answer
+
+    total = OutboxStatement.objects.count()
+    with StopsAfterTwoAnswers(LrsConfig(lrs.endpoint, USERNAME, PASSWORD, 4, 10)) as client:
+        report = deliver(client=client)
+
+    assert (report.sent, report.deferred, report.requests) == (8, 4, 3)
+    sent = OutboxStatement.objects.filter(state=OutboxState.SENT)
+    assert sent.count() == 8
+    assert OutboxStatement.objects.filter(state=OutboxState.PENDING).count() == total - 8
+    assert OutboxStatement.objects.filter(state=OutboxState.PENDING, attempts=1).count() == 4
+    lrs.start()
+    stored = {statement["id"] for statement in lrs.statements()}
+    assert stored == {str(pk) for pk in sent.values_list("pk", flat=True)}
