@@ -438,6 +438,29 @@ class ScalarFuzzTests:
         assert taken > 50
 
 
+class TestVectorFastPathTests:
+    def test_the_w3c_vector_takes_the_fast_path_and_gives_its_hash_and_proof(self):
+        from tests.credentials.test_data_integrity import EXAMPLES, VECTOR, vector_key
+
+        loader = document_loader({EXAMPLES: VECTOR["examplesContext"]})
+        document, options = VECTOR["unsignedCredential"], VECTOR["proofOptions"]
+        config = {"@context": document["@context"], **options}
+        for part in (document, config):  # under the examples context's own @vocab
+            assert fast_canonical_nquads(part, loader) == pyld_canonical_nquads(part, loader)
+        assert (
+            data_integrity.hash_data(document, options, loader).hex()
+            == (VECTOR["expectedHashDataHex"])
+        )
+        signed = proof_create(
+            document,
+            private_key=vector_key(),
+            verification_method=options["verificationMethod"],
+            created=options["created"],
+            loader=loader,
+        )
+        assert signed["proof"]["proofValue"] == VECTOR["expectedProofValue"]
+
+
 class CanonicalizationTests:
     def test_twin_blank_nodes_are_left_to_the_n_degree_step(self):
         quads = {
