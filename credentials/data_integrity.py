@@ -11,7 +11,7 @@ document shows; standard verifiers reject such a document. So signing refuses a 
 undefined term (`undefined_terms`), and verifying reports one.
 
 Canonical N-Quads come from `credentials.canonical` (a fast path for the JSON-LD we issue, some
-fifty times faster than pyld and byte-identical to it) and from pyld for anything that path does
+thirty times faster than pyld and byte-identical to it) and from pyld for anything that path does
 not fully understand: signatures and verdicts are pyld's either way.
 """
 
