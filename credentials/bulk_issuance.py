@@ -72,7 +72,7 @@ def credentials_issue_bulk(
     fail, the batches before it stay issued, and running it again issues the rest."""
     if not issued_by.has_perm("credentials.add_credential"):
         raise IssuanceRefused("Only administrators may issue credentials by hand.")
-    learners = list(learners)
+    learners = list({learner.pk: learner for learner in learners}.values())  # each once
     if any(learner.pk == issued_by.pk for learner in learners):
         raise IssuanceRefused(
             "Nobody issues a credential to themselves: ask another administrator."

@@ -112,13 +112,13 @@ class BulkIssuanceTests:
             one.credential.credit_type,
         )
 
-    def test_a_learner_who_holds_one_keeps_it_and_a_rerun_issues_nothing(
+    def test_a_holder_keeps_theirs_a_learner_listed_twice_gets_one_and_a_rerun_issues_none(
         self, signing_key, achievement, admin
     ):
         holder, newcomer = UserFactory(), UserFactory()
         credential_issue(learner=holder, achievement=achievement, issued_by=admin)
         result = credentials_issue_bulk(
-            achievement=achievement, learners=[holder, newcomer], issued_by=admin
+            achievement=achievement, learners=[holder, newcomer, newcomer], issued_by=admin
         )
         assert [c.learner for c in result.issued] == [newcomer] and result.held == [holder]
         again = credentials_issue_bulk(
