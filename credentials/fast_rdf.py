@@ -53,8 +53,30 @@ class Unsupported(Exception):
     """Outside the subset: pyld decides."""
 
 
+def _small(key) -> bool:
+    """Keys come from outside JSON: a long one is used, not kept."""
+    if isinstance(key, tuple):
+        return sum(len(part) for part in key) <= 1024
+    return not isinstance(key, str) or len(key) <= 256
+
+
 def _remember(cache: dict, key, value):
-    if len(cache) < CACHE_LIMIT:
+    if len(cache) < CACHE_LIMIT and _small(key):
+        cache[key] = value
+    return value
+
+
+# A processed context holds every term of its contexts (tens of kilobytes). Documents of our
+# shape need a few dozen; JSON crafted to combine scoped types differently at every node is
+# still processed, but no more than this many are kept in all.
+SCOPES_KEPT_MAX = 256
+_scopes_kept = 0
+
+
+def _keep_scope(cache: dict, key, value):
+    global _scopes_kept
+    if _scopes_kept < SCOPES_KEPT_MAX and len(cache) < CACHE_LIMIT and _small(key):
+        _scopes_kept += 1
         cache[key] = value
     return value
 
@@ -89,7 +111,7 @@ class Scope:
         key = id(local)
         found = self.children.get(key)
         if found is None:
-            found = _remember(
+            found = _keep_scope(
                 self.children, key, (local, self._process(local, override_protected=True))
             )
         return found[1]
@@ -114,7 +136,7 @@ class Scope:
                         ),
                         self.options,
                     )
-            _remember(self.children, types, found)
+            (_remember if found is self else _keep_scope)(self.children, types, found)
         return found
 
     def term(self, key: str):
@@ -352,7 +374,7 @@ def _root_scope(contexts, loader) -> Scope:
         initial = _PROCESSOR._get_initial_context(options)
         ctx = _PROCESSOR._process_context(initial, list(contexts), options)
         # The documents are kept with the scope so that their ids are not reused meanwhile.
-        found = _remember(_roots, key, (Scope(ctx, options), documents))
+        found = _keep_scope(_roots, key, (Scope(ctx, options), documents))
     return found[0]
 
 

@@ -3,13 +3,14 @@ declines (and pyld decides), a document the fast path takes has no term pyld's p
 report, and verification reaches the same verdict, with the same reason, with or without it."""
 
 import copy
+import itertools
 import json
 import random
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from credentials import data_integrity
+from credentials import data_integrity, fast_rdf
 from credentials.canonical import canonical_from_quads, fast_canonical_nquads
 from credentials.data_integrity import (
     ProofError,
@@ -19,7 +20,7 @@ from credentials.data_integrity import (
     undefined_terms,
 )
 from credentials.fast_rdf import document_quads
-from credentials.jsonld_documents import document_loader
+from credentials.jsonld_documents import OB_V3, VC_V2, bundled_document, document_loader
 from tests.credentials.generated import generated_credential
 
 LOADER = document_loader()
@@ -459,6 +460,49 @@ class TestVectorFastPathTests:
             loader=loader,
         )
         assert signed["proof"]["proofValue"] == VECTOR["expectedProofValue"]
+
+
+class CacheBoundTests:
+    def test_crafted_type_combinations_keep_a_bounded_number_of_contexts(self, monkeypatch):
+        limit = fast_rdf._scopes_kept + 5
+        monkeypatch.setattr(fast_rdf, "SCOPES_KEPT_MAX", limit)
+        ob = bundled_document(OB_V3)["@context"]
+        scoped = sorted(
+            name for name, term in ob.items() if isinstance(term, dict) and "@context" in term
+        )
+        taken = 0
+        for pair in list(itertools.combinations(scoped, 2))[:40]:
+            document = {
+                "@context": [VC_V2, OB_V3],
+                "type": ["VerifiableCredential", "OpenBadgeCredential"],
+                "credentialSubject": {"type": list(pair), "id": "did:example:x"},
+            }
+            taken += assert_fast_agrees(document) is not None  # still canonicalized
+        assert taken > 30  # (a few pairs of scoped types clash, and go to pyld)
+        assert fast_rdf._scopes_kept <= limit
+
+    def test_long_keys_are_used_not_kept(self, signed):
+        document = unsecured(signed)
+        achievement(document)["type"] = ["Achievement", "https://x.example/" + "t" * 5000]
+        assert assert_fast_agrees(document) is not None
+        assert all(len(key) <= 256 for key in kept_names())
+
+
+def kept_names() -> list[str]:
+    """Every term, type and value name the fast path's caches keep, from its root contexts."""
+    names, seen = [], set()
+    stack = [scope for scope, _documents in fast_rdf._roots.values()]
+    while stack:
+        scope = stack.pop()
+        if id(scope) in seen:
+            continue
+        seen.add(id(scope))
+        names += [*scope.terms, *scope.types, *scope.vocab_values]
+        for key, child in scope.children.items():
+            names += list(key) if isinstance(key, tuple) else []
+            stack.append(child[1] if isinstance(child, tuple) else child)
+        stack.append(scope.reverted())
+    return names
 
 
 class CanonicalizationTests:
