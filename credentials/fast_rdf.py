@@ -257,11 +257,11 @@ class _Walk:
         self.blank_nodes = 0
         self.numeric: dict[tuple, set] = {}
 
-    def node(self, scope: Scope, active_property: str | None, element: dict, depth: int):
-        """pyld's _expand for a node object, then its triples; returns the node's subject."""
+    def node(self, scope: Scope, property_scoped, element: dict, depth: int):
+        """pyld's _expand for a node object, then its triples; returns the node's subject.
+        `property_scoped` is the context of the node's property in `scope`, if it has one."""
         if depth > MAX_DEPTH or not element or "@context" in element and depth:
             raise Unsupported
-        property_scoped = _get(scope.ctx, active_property, "@context")
         # A type-scoped context ends at a nested node, except for a lone reference.
         lone_reference = len(element) == 1 and scope.term(next(iter(element))) == ("id",)
         active = scope if lone_reference else scope.reverted()
@@ -317,7 +317,7 @@ class _Walk:
                     if quads.setdefault((subject, predicate, literal), STRING) != STRING:
                         raise Unsupported
                 elif item.__class__ is dict:
-                    node = self.node(scope_of_value, key, item, depth + 1)
+                    node = self.node(scope_of_value, term[3], item, depth + 1)
                     quads[subject, predicate, node] = None
                 else:
                     self.scalar(subject, predicate, scope_of_value, term[2], item)
