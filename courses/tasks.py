@@ -1,10 +1,16 @@
 """Background work of courses: telling learners about a material correction, after the
-publishing transaction commits."""
+publishing transaction commits; indexing what a curriculum load saved."""
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
 
+from wagtail.models import ReferenceIndex
+from wagtail.tasks import update_reference_index_task
+
 from django_tasks import task
+from modelsearch import index as search_index
+from modelsearch.tasks import insert_or_update_object_task
 
 from courses.corrections import learners_to_tell
 from courses.models import LessonCorrection
@@ -34,3 +40,21 @@ def notify_correction(correction_id: int) -> int:
         sent += 1
     LessonCorrection.objects.filter(pk=correction.pk).update(notified=sent)
     return sent
+
+
+@task()
+def index_saved_objects(objects: list[list[str]]) -> int:
+    """Search- and reference-index each [app_label, model_name, pk] once, as Wagtail's per-save
+    tasks would have (see courses.curriculum.indexing); an object deleted since is skipped."""
+    searched = set(search_index.get_indexed_models())
+    indexed = 0
+    for app_label, model_name, pk in objects:
+        model = apps.get_model(app_label, model_name)
+        if not model.objects.filter(pk=pk).exists():
+            continue
+        if model in searched:
+            insert_or_update_object_task.call(app_label, model_name, pk)
+        if model in ReferenceIndex.tracked_models:
+            update_reference_index_task.call(app_label, model_name, pk)
+        indexed += 1
+    return indexed

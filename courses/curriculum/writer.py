@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.files import File
 from django.db import transaction
 
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page
+from wagtail.models import Collection, Page, Revision
 from wagtail.utils.file import hash_filelike
 
 from content.models import Reference
 from content.services import site_ensure_home
-from courses import events
+from courses import events, tasks
+from courses.curriculum.indexing import indexing_deferred
 from courses.curriculum.lessons import LessonSpec
 from courses.curriculum.plan import CourseSpec, CurriculumPlan, ModuleSpec, ProgramSpec
 from courses.curriculum.render import markdown_to_richtext
@@ -59,9 +61,22 @@ class CurriculumWriter:
         self.report = ImportReport()
         self.references: dict[str, int] = {}
         self.images: dict[str, int] = {}
+        self.taxonomy: dict[type, dict[str, Audience | Topic]] = {}
+        # The pages of each type the files make, by (parent's tree path, slug).
+        self.existing: dict[type, dict[tuple[str, str], Page]] = {}
+        self.draft_digests: dict[int, str] = {}  # revision id -> source digest, of drafts
 
     @transaction.atomic
     def write(self) -> ImportReport:
+        with indexing_deferred() as saved:
+            self._write()
+        if saved:
+            # Inside the transaction: the database backend stores the task with the pages, so
+            # the worker never indexes a load that rolled back (tests index inline).
+            tasks.index_saved_objects.enqueue(sorted(saved))
+        return self.report
+
+    def _write(self) -> None:
         self.home = home = site_ensure_home()
         self.course_index = self._index(home, CourseIndexPage, "Courses", "courses")
         self.program_index = self._index(home, ProgramIndexPage, "Programs", "programs")
@@ -69,6 +84,7 @@ class CurriculumWriter:
         self._taxonomy()
         self._references()
         self._images()
+        self._load_existing()
         courses: dict[str, CoursePage] = {}
         for spec in self.plan.courses:  # prerequisites come first
             courses[spec.slug] = self._course(spec, courses)
@@ -78,7 +94,6 @@ class CurriculumWriter:
         events.curriculum_written.send(
             sender=CurriculumWriter, plan=self.plan, courses=courses, report=self.report
         )
-        return self.report
 
     # --- shared data ----------------------------------------------------------------------
 
@@ -93,8 +108,15 @@ class CurriculumWriter:
 
     def _taxonomy(self) -> None:
         for model, items in ((Audience, self.plan.audiences), (Topic, self.plan.topics)):
+            terms = {row.slug: row for row in model.objects.all()}
             for slug, name in items.items():
-                model.objects.update_or_create(slug=slug, defaults={"name": name})
+                term = terms.get(slug)
+                if term is None:
+                    terms[slug] = model.objects.create(slug=slug, name=name)
+                elif term.name != name:
+                    term.name = name
+                    term.save(update_fields=["name"])
+            self.taxonomy[model] = terms
 
     def _references(self) -> None:
         existing = {r.key: r for r in Reference.objects.filter(key__in=self.plan.references)}
@@ -143,17 +165,31 @@ class CurriculumWriter:
 
     # --- pages ----------------------------------------------------------------------------
 
-    def _upsert(self, parent: Page, model, spec, fields: dict, *, publish: bool = True):
-        """Create the page, or give it a new revision if its source changed; else leave it."""
+    def _load_existing(self) -> None:
+        """Every page of the types the files make, so that an unchanged one costs no query."""
+        drafts = []
+        for model in (CoursePage, ModulePage, LessonPage, ProgramPage):
+            pages = list(model.objects.descendant_of(self.home))
+            self.existing[model] = {(p.path[: -p.steplen], p.slug): p for p in pages}
+            drafts.extend(p.latest_revision_id for p in pages if p.has_unpublished_changes)
+        # A draft's newest source lives in its latest revision, not in the live row.
+        for revision in Revision.objects.filter(pk__in=drafts).only("content"):
+            self.draft_digests[revision.pk] = revision.content.get("source_digest", "")
+
+    def _upsert(
+        self, parent: Page, model, spec, fields: Callable[[], dict], *, publish: bool = True
+    ):
+        """Create the page, or give it a new revision if its source changed; else leave it.
+        `fields` is called only when the page is written."""
         url = f"{self._url(parent)}{spec.slug}/"
-        page = model.objects.child_of(parent).filter(slug=spec.slug).first()
+        page = self.existing.get(model, {}).get((parent.path, spec.slug))
         if page and self._loaded_digest(page) == spec.digest:
             self.report.unchanged.append(url)
             return page
         creating = page is None
         if creating:
             page = model(slug=spec.slug, live=False)
-        for name, value in fields.items():
+        for name, value in fields().items():
             setattr(page, name, value)
         page.source_path = spec.path
         page.source_digest = spec.digest
@@ -167,30 +203,30 @@ class CurriculumWriter:
         (self.report.created if creating else self.report.updated).append(url)
         return page
 
-    @staticmethod
-    def _loaded_digest(page: Page) -> str:
-        # A draft's newest source lives in its latest revision, not in the live row.
+    def _loaded_digest(self, page: Page) -> str:
         if page.has_unpublished_changes:
-            return page.get_latest_revision_as_object().source_digest
+            return self.draft_digests.get(page.latest_revision_id, "")
         return page.source_digest
 
     def _url(self, page: Page) -> str:
         return "/" + page.url_path.removeprefix(self.home.url_path)
 
     def _course(self, spec: CourseSpec, courses: dict[str, CoursePage]) -> CoursePage:
-        fields = {
-            "title": spec.title,
-            "summary": spec.summary,
-            "objectives": [("objective", text) for text in spec.objectives],
-            "estimated_minutes": spec.estimated_minutes,
-            "ce_hours": spec.ce_hours,
-            "exam_required": spec.exam_required,
-            "audiences": list(Audience.objects.filter(slug__in=spec.audiences)),
-            "topics": list(Topic.objects.filter(slug__in=spec.topics)),
-            "prerequisites": [courses[slug] for slug in spec.prerequisites],
-            "disclosures": [CourseDisclosure(**item) for item in spec.disclosures],
-            **self._planning(spec),
-        }
+        def fields() -> dict:
+            return {
+                "title": spec.title,
+                "summary": spec.summary,
+                "objectives": [("objective", text) for text in spec.objectives],
+                "estimated_minutes": spec.estimated_minutes,
+                "ce_hours": spec.ce_hours,
+                "exam_required": spec.exam_required,
+                "audiences": self._terms(Audience, spec.audiences),
+                "topics": self._terms(Topic, spec.topics),
+                "prerequisites": [courses[slug] for slug in spec.prerequisites],
+                "disclosures": [CourseDisclosure(**item) for item in spec.disclosures],
+                **self._planning(spec),
+            }
+
         course = self._upsert(self.course_index, CoursePage, spec, fields)
         needs_review = MEDICATION_TOPIC in spec.topics
         lessons = {}
@@ -198,6 +234,10 @@ class CurriculumWriter:
             lessons.update(self._module(course, module_spec, needs_review))
         self._objectives(course, spec, lessons)
         return course
+
+    def _terms(self, model, slugs: list[str]) -> list:
+        terms = {self.taxonomy[model][slug] for slug in slugs}
+        return sorted(terms, key=lambda term: term.name)  # the model's ordering
 
     @staticmethod
     def _planning(spec: CourseSpec) -> dict:
@@ -213,7 +253,7 @@ class CurriculumWriter:
 
     def _module(self, course: CoursePage, spec: ModuleSpec, needs_review: bool) -> dict:
         fields = {"title": spec.title, "summary": spec.summary}
-        module = self._upsert(course, ModulePage, spec, fields)
+        module = self._upsert(course, ModulePage, spec, lambda: fields)
         return {
             lesson_spec.path: self._lesson(module, lesson_spec, needs_review)
             for lesson_spec in spec.lessons
@@ -227,7 +267,7 @@ class CurriculumWriter:
         for lesson_spec in spec.lessons:
             for objective in lesson_spec.objectives:
                 values = {
-                    "lesson": lessons[lesson_spec.path],
+                    "lesson_id": lessons[lesson_spec.path].pk,
                     "text": objective.text,
                     "sort_order": order,
                 }
@@ -245,14 +285,17 @@ class CurriculumWriter:
 
     def _lesson(self, module: ModulePage, spec: LessonSpec, needs_review: bool) -> LessonPage:
         reviewed = spec.reviewed_on is not None
-        fields = {
-            "title": spec.title,
-            "summary": spec.summary,
-            "estimated_minutes": spec.estimated_minutes,
-            "body": self._stream(spec),
-            "clinically_reviewed_on": spec.reviewed_on,
-            "clinical_reviewer": spec.reviewer,
-        }
+
+        def fields() -> dict:
+            return {
+                "title": spec.title,
+                "summary": spec.summary,
+                "estimated_minutes": spec.estimated_minutes,
+                "body": self._stream(spec),
+                "clinically_reviewed_on": spec.reviewed_on,
+                "clinical_reviewer": spec.reviewer,
+            }
+
         # Medication lessons go live only with a recorded clinical review; otherwise they wait
         # as drafts for the Clinical review workflow.
         return self._upsert(module, LessonPage, spec, fields, publish=reviewed or not needs_review)
@@ -281,21 +324,24 @@ class CurriculumWriter:
         return stream
 
     def _program(self, spec: ProgramSpec, courses: dict[str, CoursePage]) -> None:
-        fields = {
-            "title": spec.title,
-            "summary": spec.summary,
-            "audience": spec.audience,
-            "credential_name": spec.credential_name,
-            "training_hours_required": spec.training_hours_required,
-            "person_centered_hours_required": spec.person_centered_hours_required,
-            "supervised_hours_required": spec.supervised_hours_required,
-            "renewal_ce_hours_per_year": spec.renewal_ce_hours_per_year,
-            "requirements": markdown_to_richtext(spec.requirements) if spec.requirements else "",
-            "program_courses": [
-                ProgramCourse(course=courses[slug], sort_order=n)
-                for n, slug in enumerate(spec.courses)
-            ],
-        }
+        def fields() -> dict:
+            requirements = spec.requirements
+            return {
+                "title": spec.title,
+                "summary": spec.summary,
+                "audience": spec.audience,
+                "credential_name": spec.credential_name,
+                "training_hours_required": spec.training_hours_required,
+                "person_centered_hours_required": spec.person_centered_hours_required,
+                "supervised_hours_required": spec.supervised_hours_required,
+                "renewal_ce_hours_per_year": spec.renewal_ce_hours_per_year,
+                "requirements": markdown_to_richtext(requirements) if requirements else "",
+                "program_courses": [
+                    ProgramCourse(course=courses[slug], sort_order=n)
+                    for n, slug in enumerate(spec.courses)
+                ],
+            }
+
         self._upsert(self.program_index, ProgramPage, spec, fields)
 
     def _find_pages_no_longer_in_files(self) -> None:
