@@ -194,8 +194,10 @@ class CurriculumWriter:
         page.source_path = spec.path
         page.source_digest = spec.digest
         if creating:
-            parent.add_child(instance=page)
-        revision = page.save_revision(clean=True)
+            page.locale_id = parent.locale_id  # Wagtail's default; saves it a query
+            parent.add_child(instance=page)  # validates the page (full_clean) as it saves
+        # A new page was validated just above with these very values.
+        revision = page.save_revision(clean=not creating)
         if publish:
             revision.publish()
         else:
