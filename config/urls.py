@@ -3,13 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from allauth.account.decorators import secure_admin_login
 
 from config.health import healthz
+from content import serving
 from credentials import views as credential_views
 from credentials.api import api as credentials_api
 
@@ -47,4 +47,4 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail serves every other path, so it comes last.
-urlpatterns.append(path("", include(wagtail_urls)))
+urlpatterns.append(path("", include(serving)))

@@ -7,9 +7,10 @@ from wagtail.models import Page
 
 from content.blocks import BaseStreamBlock
 from content.links import DOI, link_problem
+from content.pages import ViewRestrictionsInOneQuery
 
 
-class HomePage(Page):
+class HomePage(ViewRestrictionsInOneQuery, Page):
     """The site root: what the platform is for and where each kind of user starts."""
 
     intro = RichTextField(features=["bold", "italic", "link"], blank=True)
@@ -23,22 +24,8 @@ class HomePage(Page):
     class Meta:
         verbose_name = "home page"
 
-    def route(self, request, path_components):
-        """Find a descendant in one query by its URL path, instead of Wagtail's two queries per
-        level (lessons are four levels down). Anything not found that way (a routable page's
-        sub-path, or a true 404) takes Wagtail's own walk."""
-        if path_components:
-            page = Page.objects.filter(
-                slug=path_components[-1],
-                depth=self.depth + len(path_components),
-                url_path=f"{self.url_path}{'/'.join(path_components)}/",
-            ).first()
-            if page is not None:
-                return page.specific.route(request, [])
-        return super().route(request, path_components)
 
-
-class StandardPage(Page):
+class StandardPage(ViewRestrictionsInOneQuery, Page):
     """A plain page for policies, about and help text."""
 
     introduction = models.TextField(blank=True)

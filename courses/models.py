@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -25,6 +25,8 @@ from wagtail.search import index
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
+from content import fragments
+from content.pages import ViewRestrictionsInOneQuery
 from courses import selectors
 from courses.blocks import LessonStreamBlock
 from courses.disclosures import no_relationships
@@ -102,7 +104,7 @@ class ClinicalReviewGate:
         return super().permissions_for_user(user)
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(ViewRestrictionsInOneQuery, Page):
     intro = RichTextField(features=["bold", "italic", "link"], blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -131,7 +133,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class ProgramIndexPage(Page):
+class ProgramIndexPage(ViewRestrictionsInOneQuery, Page):
     intro = RichTextField(features=["bold", "italic", "link"], blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -145,7 +147,7 @@ class ProgramIndexPage(Page):
         return context
 
 
-class ProgramPage(Page, FileSourced):
+class ProgramPage(ViewRestrictionsInOneQuery, Page, FileSourced):
     """A certification or CE program: the courses it takes and the hours it asks for."""
 
     summary = models.TextField()
@@ -227,7 +229,7 @@ class ProgramCourse(Orderable):
         ]
 
 
-class CoursePage(ClinicalReviewGate, Page, FileSourced):
+class CoursePage(ClinicalReviewGate, ViewRestrictionsInOneQuery, Page, FileSourced):
     summary = models.TextField()
     objectives = StreamField(
         [("objective", blocks.CharBlock(max_length=300))],
@@ -388,7 +390,7 @@ class CourseOutcome(Orderable):
         return self.text
 
 
-class ModulePage(ClinicalReviewGate, Page, FileSourced):
+class ModulePage(ClinicalReviewGate, ViewRestrictionsInOneQuery, Page, FileSourced):
     summary = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
@@ -404,7 +406,7 @@ class ModulePage(ClinicalReviewGate, Page, FileSourced):
         return context
 
 
-class LessonPage(ClinicalReviewGate, Page, FileSourced):
+class LessonPage(ClinicalReviewGate, ViewRestrictionsInOneQuery, Page, FileSourced):
     summary = models.TextField(blank=True)
     estimated_minutes = models.PositiveIntegerField(
         default=10,
@@ -449,10 +451,18 @@ class LessonPage(ClinicalReviewGate, Page, FileSourced):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        references = self.numbered_references()
-        context["references"] = references
+        # Read only when the body is rendered, not when it comes from the fragment cache.
+        context["references"] = SimpleLazyObject(self.numbered_references)
         # {reference pk: number}: the block templates' citation marks read it.
-        context["reference_numbers"] = {ref.pk: n for n, ref in enumerate(references, 1)}
+        context["reference_numbers"] = SimpleLazyObject(
+            lambda: {ref.pk: n for n, ref in enumerate(context["references"], 1)}
+        )
+        context["fragment_cache_seconds"] = settings.FRAGMENT_CACHE_SECONDS
+        context["body_cache_key"] = (
+            None
+            if getattr(request, "is_preview", False)
+            else f"{self.pk}.{self.live_revision_id}.{fragments.content_version()}"
+        )
         context["trail"] = trail = self.trail
         context["crumbs"] = [trail.courses_index, trail.course, trail.module]
         context["review_overdue"] = (

@@ -84,9 +84,10 @@ def courses_progress(
     courses: list[CoursePage],
     enrolments: dict[int, Enrolment] | None = None,
     lessons: dict[int, list[LessonPage]] | None = None,
+    completed: dict[int, set[int]] | None = None,
 ) -> dict[int, CourseProgress]:
-    """Progress of `user` in each course: two queries (lessons, completions), one when the
-    caller already has each course's live lessons in reading order."""
+    """Progress of `user` in each course: two queries (lessons, completions), none for what
+    the caller already has: each course's live lessons in reading order, the completed ones."""
     result = {
         c.pk: CourseProgress(course=c, enrolment=(enrolments or {}).get(c.pk)) for c in courses
     }
@@ -97,10 +98,14 @@ def courses_progress(
             result[course_id].lessons = list(known)
     else:
         _fill_lessons(courses, result)
-    completed = LessonProgress.objects.filter(
+    if completed is not None:
+        for course_id, lesson_ids in completed.items():
+            result[course_id].completed_ids = set(lesson_ids)
+        return result
+    rows = LessonProgress.objects.filter(
         user=user, course_id__in=[c.pk for c in courses], completed_at__isnull=False
     ).values_list("course_id", "lesson_id")
-    for course_id, lesson_id in completed:
+    for course_id, lesson_id in rows:
         result[course_id].completed_ids.add(lesson_id)
     return result
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
+
 from wagtail.models import Page
 
 # courses.models calls these from its pages' get_context, so this imports the module, not its
@@ -17,6 +19,18 @@ from wagtail.models import Page
 from courses import models as pages
 
 LESSON_HITS = 50
+# What a list of lessons shows (title, link, minutes): building page objects with only these is
+# a good part faster than with every field of a page.
+LESSON_LISTING_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "path",
+    "depth",
+    "url_path",
+    "live",
+    "estimated_minutes",
+)
 
 
 @dataclass
@@ -115,11 +129,21 @@ def course_outline(*, course: pages.CoursePage) -> list[ModuleOutline]:
     ]
 
 
-def _course_lessons(course: Page) -> list[pages.LessonPage]:
-    """Live lessons of a course in reading order, without their bodies."""
-    return list(
-        pages.LessonPage.objects.descendant_of(course).live().defer("body").order_by("path")
+def _course_lessons(course: Page, *, completed_by=None) -> list[pages.LessonPage]:
+    """Live lessons of a course in reading order, without their bodies; with `completed_by`,
+    each carries `completed`: whether that person completed it (in the same query)."""
+    lessons = (
+        pages.LessonPage.objects.descendant_of(course)
+        .live()
+        .only(*LESSON_LISTING_FIELDS)
+        .order_by("path")
     )
+    if completed_by is not None:
+        done = pages.LessonProgress.objects.filter(
+            user=completed_by, lesson_id=OuterRef("pk"), completed_at__isnull=False
+        )
+        lessons = lessons.annotate(completed=Exists(done))
+    return list(lessons)
 
 
 @dataclass
@@ -134,11 +158,13 @@ class LessonTrail:
     position: int  # 1-based; 0 for a draft seen in preview
     count: int
     lessons: list  # the course's live lessons in reading order (progress reuses them)
+    completed_ids: set[int] | None = None  # the learner's completed lessons, when read for one
 
 
-def lesson_trail(*, lesson: pages.LessonPage) -> LessonTrail:
+def lesson_trail(*, lesson: pages.LessonPage, learner=None) -> LessonTrail:
+    """The lesson's trail; for a signed-in `learner`, with the lessons they completed."""
     courses_index, course, module = breadcrumb(page=lesson)
-    lessons = _course_lessons(course)
+    lessons = _course_lessons(course, completed_by=learner)
     at = next((n for n, page in enumerate(lessons) if page.pk == lesson.pk), None)
     if at is None:  # a draft in preview: not in the live sequence, so no neighbours
         previous = following = None
@@ -154,6 +180,7 @@ def lesson_trail(*, lesson: pages.LessonPage) -> LessonTrail:
         position=0 if at is None else at + 1,
         count=len(lessons),
         lessons=lessons,
+        completed_ids=None if learner is None else {x.pk for x in lessons if x.completed},
     )
 
 

@@ -29,11 +29,14 @@ from courses.models import (
     ProgramPage,
     StudyClock,
 )
+from courses.visits import lesson_visit_read
 
 # A single beacon may not claim more time than this; it guards against clocks and tampering.
 MAX_SECONDS_PER_REPORT = 60 * 30
 # Reopening the lesson one was just on, within this time, is the same launch (a reload).
 LAUNCH_GAP = datetime.timedelta(minutes=30)
+# How fresh an enrolment's last activity must be for a reload to skip recording it.
+ACTIVITY_RESOLUTION = datetime.timedelta(minutes=1)
 
 
 def _get_or_create(model, **lookup):
@@ -61,15 +64,34 @@ def program_enrol(*, user: User, program: ProgramPage) -> Enrolment:
     return _enrol(user=user, program_id=program.pk)
 
 
-@transaction.atomic(savepoint=False)
-def lesson_view(*, user: User, lesson: LessonPage, course: Page) -> Enrolment:
+def lesson_view(*, user: User, lesson: LessonPage, course: Page, visit=None) -> Enrolment:
     """Record that the person opened the lesson; enrols them in its course on the first visit.
-    `course` may be the base Page of the course (only its id is used). Returns the enrolment,
-    with `last_lesson` set to this lesson."""
+    `course` may be the base Page of the course (only its id is used); `visit` is what
+    courses.visits.lesson_visit_read found, when the caller has read it. Returns the enrolment,
+    with `last_lesson` set to this lesson.
+
+    A reload of the lesson last opened, within ACTIVITY_RESOLUTION of the activity recorded,
+    writes nothing: a write per view would serialize readers (SQLite locks the database for
+    it). So `last_activity_at` is exact to ACTIVITY_RESOLUTION, and a return after LAUNCH_GAP
+    is still always a launch."""
+    if visit is None:
+        visit = lesson_visit_read(user=user, lesson=lesson, course=course)
+    enrolment, now = visit.enrolment, timezone.now()
+    if (
+        enrolment is not None
+        and visit.opened_before
+        and enrolment.last_lesson_id == lesson.pk
+        and enrolment.last_activity_at >= now - ACTIVITY_RESOLUTION
+    ):
+        return enrolment
+    return _lesson_visit_record(user=user, lesson=lesson, course=course, now=now)
+
+
+@transaction.atomic(savepoint=False)
+def _lesson_visit_record(*, user: User, lesson: LessonPage, course: Page, now) -> Enrolment:
     enrolment = _enrol(user=user, course_id=course.pk)
     progress, _ = _get_or_create(LessonProgress, user=user, lesson=lesson, course_id=course.pk)
     progress.user, progress.lesson = user, lesson  # in hand: the launch statement reads them
-    now = timezone.now()
     launched = (
         enrolment.last_lesson_id != lesson.pk or enrolment.last_activity_at < now - LAUNCH_GAP
     )

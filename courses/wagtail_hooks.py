@@ -6,11 +6,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses import progress, services
+from courses import progress, selectors, services
 from courses.corrections import correction_record
 from courses.gates import gate_response
 from courses.models import Audience, LessonPage, Topic
 from courses.review_report import ClinicalReviewDueView, can_see_report
+from courses.visits import lesson_visit_read
 
 
 class AudienceViewSet(SnippetViewSet):
@@ -62,19 +63,25 @@ def gate_and_record_lesson_visit(page, request, serve_args, serve_kwargs):
         return None  # LessonPage.serve sends anonymous visitors to sign in
     if getattr(request, "is_preview", False):
         return None
-    course = page.trail.course  # the page keeps the trail for its own context
-    missing = progress.prerequisites_missing(user=request.user, course=course)
-    if missing:
+    # Kept on the page for its own context, with the lessons this learner completed.
+    page.trail = selectors.lesson_trail(lesson=page, learner=request.user)
+    course = page.trail.course
+    visit = lesson_visit_read(user=request.user, lesson=page, course=course)
+    if visit.prerequisites_missing:
+        missing = progress.prerequisites_missing(user=request.user, course=course)
         return TemplateResponse(
             request,
             "courses/prerequisites_missing.html",
             {"page": page, "course": course, "missing": missing},
             status=403,
         )
-    if (gated := gate_response(request=request, lesson=page, course=course)) is not None:
+    gated = gate_response(closed=visit.closed_gates, request=request, lesson=page, course=course)
+    if gated is not None:
         return gated
     # Kept on the page for its progress bar, which would otherwise read it again.
-    page.learner_enrolment = services.lesson_view(user=request.user, lesson=page, course=course)
+    page.learner_enrolment = services.lesson_view(
+        user=request.user, lesson=page, course=course, visit=visit
+    )
     return None
 
 

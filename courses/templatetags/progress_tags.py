@@ -18,9 +18,10 @@ def _user(context):
 
 
 @register.simple_tag(takes_context=True)
-def learner_course_state(context, course, lessons=None, enrolment=None):
+def learner_course_state(context, course, lessons=None, enrolment=None, completed_ids=None):
     """The signed-in learner's progress in `course`; None for visitors and the not enrolled.
-    A lesson page passes the lessons and enrolment it already has, to save reading them again."""
+    A lesson page passes the lessons, enrolment and completions it already has, to save reading
+    them again."""
     user = _user(context)
     if user is None:
         return None
@@ -32,6 +33,7 @@ def learner_course_state(context, course, lessons=None, enrolment=None):
         courses=[course],
         enrolments={course.pk: enrolment},
         lessons={course.pk: lessons} if lessons is not None else None,
+        completed={course.pk: completed_ids} if completed_ids is not None else None,
     )[course.pk]
 
 

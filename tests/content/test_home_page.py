@@ -59,8 +59,8 @@ class HomePageViewTests:
         self, client, home_page, django_assert_num_queries
     ):
         client.get("/")  # warm Wagtail's site-root cache, as any running server has it
-        # site, page by path, ancestors for view restrictions, view restrictions
-        with django_assert_num_queries(4):
+        # site, page by path, view restrictions on it and its ancestors (content.pages)
+        with django_assert_num_queries(3):
             client.get("/")
 
     def test_query_count_for_a_signed_in_learner(
@@ -68,9 +68,9 @@ class HomePageViewTests:
     ):
         client.force_login(learner)
         client.get("/")
-        # session, user (loaded with their MFA and CMS access in the same query); the 4 of the
+        # session, user (loaded with their MFA and CMS access in the same query); the 3 of the
         # anonymous page
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             client.get("/")
 
     def test_only_one_home_page_may_exist(self, home_page):

@@ -218,11 +218,11 @@ class CataloguePageTests:
     ):
         add_courses(extra_courses)
         client.get("/courses/")  # warm Wagtail's site-root cache, as any running server has it
-        # Serving (the same 6 on every page, however deep): site, home page, the page by its
-        # URL path and its specific row, ancestors and their view restrictions; the form's
-        # audiences and topics (2); view restrictions for public(), courses, their audiences,
-        # their topics (4)
-        with django_assert_num_queries(12):
+        # Serving (the same 4 on every page, however deep): site, the page by its URL path and
+        # its specific row, the view restrictions on it and its ancestors (content.serving,
+        # content.pages); the form's audiences and topics (2); view restrictions for public(),
+        # courses, their audiences, their topics (4)
+        with django_assert_num_queries(10):
             body = page_text(client.get("/courses/"))
         assert body.count('class="course-card"') == 2 + extra_courses
 
@@ -232,9 +232,9 @@ class CataloguePageTests:
     ):
         add_courses(extra_courses)
         client.get("/courses/")
-        # the 12 above; view restrictions and search for courses (2), the same for lessons
+        # the 10 above; view restrictions and search for courses (2), the same for lessons
         # (2), the lessons' modules (1)
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(15):
             body = page_text(client.get("/courses/?q=lesson"))
         assert body.count('class="course-card"') == extra_courses
         assert body.count('<span class="muted">in ') == 1 + 2 * extra_courses
@@ -274,8 +274,8 @@ class ProgramPagesTests:
 
     def test_query_count_of_the_program_page(self, client, curriculum, django_assert_num_queries):
         client.get("/programs/peer-cert/")
-        # serving (6); breadcrumb (1); the program's live courses (1)
-        with django_assert_num_queries(8):
+        # serving (4); breadcrumb (1); the program's live courses (1)
+        with django_assert_num_queries(6):
             page_text(client.get("/programs/peer-cert/"))
 
 
@@ -346,10 +346,10 @@ class CoursePageTests:
     ):
         add_course("sized", modules=modules, lessons=lessons)
         client.get("/courses/sized/")
-        # serving (6); breadcrumb (1); modules, lessons, disclosures, prerequisites, programs
+        # serving (4); breadcrumb (1); modules, lessons, disclosures, prerequisites, programs
         # (5); audiences and topics as the template lists them (2); its exam, if any (1); its
         # credit designations, none here (1); its corrections log (1)
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(15):
             body = page_text(client.get("/courses/sized/"))
         assert body.count("sized lesson") == modules * lessons
 
@@ -376,8 +376,8 @@ class ModulePageTests:
     ):
         add_course("sized", lessons=lessons)
         client.get("/courses/sized/module-1/")
-        # serving (6); breadcrumb (1); the module's lessons (1); its knowledge check, if any (1)
-        with django_assert_num_queries(9):
+        # serving (4); breadcrumb (1); the module's lessons (1); its knowledge check, if any (1)
+        with django_assert_num_queries(7):
             body = page_text(client.get("/courses/sized/module-1/"))
         assert body.count("sized lesson") == lessons
 
@@ -562,13 +562,12 @@ class LessonPageTests:
         lesson.body = LessonPage.objects.get(slug="what-it-is").body  # every block type
         lesson.save()
         reader.get(lesson.url)  # also makes the figure's rendition
-        # The lesson page's own reads, 13: session, user with access status (2); serving (6);
-        # references of text and of callout blocks, image (3); breadcrumb, the course's lessons
-        # for position and previous/next (2). Progress, 5: unmet prerequisites (1); recording
-        # the visit (enrolment, lesson progress, update: 3); completed lessons (1); the progress
-        # bar reuses the visit's enrolment and the breadcrumb's lessons. Credit, 1: disclosures
-        # acknowledged, where the course is offered for credit.
-        with django_assert_num_queries(19):
+        # Session, user with access status (2); serving (4); breadcrumb, the course's lessons
+        # for position, previous/next and the progress bar, with the learner's completions (2);
+        # the visit: the enrolment with whether this lesson was opened before, a prerequisite
+        # is missing or a gate (disclosures acknowledged) is closed (1), and no write for a
+        # reload. The body and its references come from the fragment cache.
+        with django_assert_num_queries(9):
             page_text(reader.get(lesson.url))
 
 
