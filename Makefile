@@ -9,7 +9,7 @@ RALPH_STAMP := $(RALPH_VENV)/.installed
 LRS_PORT ?= 8100
 PYTEST_ARGS ?=
 
-.PHONY: venv lrs run test lint format bench check-deploy check-curricula demo-totp clean
+.PHONY: venv lrs run test lint format bench profile check-deploy check-curricula demo-totp clean
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml
@@ -66,3 +66,10 @@ bench: $(STAMP) $(RALPH_STAMP)
 	$(PY) tests/bench/run.py
 	$(PY) tests/bench/credentials.py
 	$(PY) tests/bench/xapi_delivery.py
+	$(PY) tests/bench/throughput.py
+
+# Queries and a cProfile of one page: `make profile PAGE=lesson` (course, module, program,
+# dashboard, catalogue, or a path). Builds its site once (tests/bench/profile_page.py).
+PAGE ?= lesson
+profile: $(STAMP)
+	$(PY) tests/bench/profile_page.py $(PAGE)

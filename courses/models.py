@@ -308,7 +308,14 @@ class CoursePage(ClinicalReviewGate, ViewRestrictionsInOneQuery, Page, FileSourc
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["crumbs"] = selectors.breadcrumb(page=self)
-        context["outline"] = selectors.course_outline(course=self)
+        learner = request.user if request.user.is_authenticated else None
+        # Read once for the outline and the progress bar, with the learner's completions.
+        lessons = selectors.course_lessons(course=self, learner=learner)
+        context["outline"] = selectors.course_outline(course=self, lessons=lessons)
+        context["course_lessons"] = lessons
+        context["completed_ids"] = (
+            None if learner is None else {x.pk for x in lessons if x.completed}
+        )
         context["disclosures"] = list(self.disclosures.all())
         context["prerequisites"] = list(self.prerequisites.live().order_by("title"))
         context["programs"] = selectors.course_programs(course=self)

@@ -116,10 +116,11 @@ class ModuleOutline:
     lessons: list[pages.LessonPage]
 
 
-def course_outline(*, course: pages.CoursePage) -> list[ModuleOutline]:
-    """The course's live modules, each with its live lessons, in the editor's order."""
+def course_outline(*, course: pages.CoursePage, lessons=None) -> list[ModuleOutline]:
+    """The course's live modules, each with its live lessons, in the editor's order; `lessons`
+    are the course's, when the caller has read them (`course_lessons`)."""
     modules = list(pages.ModulePage.objects.child_of(course).live().order_by("path"))
-    lessons = _course_lessons(course)
+    lessons = _course_lessons(course) if lessons is None else lessons
     return [
         ModuleOutline(
             module=module,
@@ -127,6 +128,12 @@ def course_outline(*, course: pages.CoursePage) -> list[ModuleOutline]:
         )
         for module in modules
     ]
+
+
+def course_lessons(*, course: Page, learner=None) -> list[pages.LessonPage]:
+    """The course's live lessons in reading order; for a signed-in `learner`, each with
+    `completed`."""
+    return _course_lessons(course, completed_by=learner)
 
 
 def _course_lessons(course: Page, *, completed_by=None) -> list[pages.LessonPage]:

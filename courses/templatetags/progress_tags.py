@@ -38,9 +38,11 @@ def learner_course_state(context, course, lessons=None, enrolment=None, complete
 
 
 @register.inclusion_tag("courses/includes/course_progress.html", takes_context=True)
-def course_progress(context, course):
-    """Progress bar and where to continue, on the course page."""
-    return {"state": learner_course_state(context, course), "show_continue": True}
+def course_progress(context, course, lessons=None, completed_ids=None):
+    """Progress bar and where to continue, on the course page (which passes the lessons and
+    completions it read for its outline)."""
+    state = learner_course_state(context, course, lessons=lessons, completed_ids=completed_ids)
+    return {"state": state, "show_continue": True}
 
 
 @register.inclusion_tag("courses/includes/lesson_completion.html", takes_context=True)

@@ -160,7 +160,7 @@ def main() -> None:
 
     from accounts.models import User
     from courses import services
-    from courses.models import CoursePage, LessonPage
+    from courses.models import CoursePage, LessonPage, ProgramPage
 
     call_command("migrate", verbosity=0)
     timings = {
@@ -198,7 +198,18 @@ def main() -> None:
             for lesson in LessonPage.objects.live().descendant_of(course).order_by("path")[:3]:
                 services.lesson_complete(user=user, lesson=lesson, course=course)
         lesson = LessonPage.objects.live().descendant_of(courses[5]).order_by("path")[3]
-        paths = ["/", "/accounts/profile/", "/courses/", courses[5].url, lesson.url, "/dashboard/"]
+        module = lesson.get_parent()
+        program = ProgramPage.objects.live().order_by("path").first()
+        paths = [
+            "/",
+            "/accounts/profile/",
+            "/courses/",
+            program.url,
+            courses[5].url,
+            module.url,
+            lesson.url,
+            "/dashboard/",
+        ]
         for path in paths:
             results.append({"who": "learner", **measure(learner, path)})
         grading, attempt_path = bench_grading(user=user, course=courses[0])
