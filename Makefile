@@ -64,6 +64,7 @@ check-curricula: $(STAMP)
 
 bench: $(STAMP) $(RALPH_STAMP)
 	$(PY) tests/bench/run.py
+	$(PY) tests/bench/pages_large.py
 	$(PY) tests/bench/credentials.py
 	$(PY) tests/bench/xapi_delivery.py
 	$(PY) tests/bench/throughput.py

@@ -72,15 +72,19 @@ def learners_to_tell(correction: LessonCorrection):
     ).select_related("user")
 
 
-def corrections_for(*, user) -> list[LessonCorrection]:
+def corrections_for(
+    *, user, completed: dict[int, datetime.datetime] | None = None
+) -> list[LessonCorrection]:
     """Published corrections to courses this learner completed before them, within the window:
-    what their dashboard tells them."""
-    completed = {
-        e.course_id: e.completed_at
-        for e in Enrolment.objects.filter(
-            user=user, course__isnull=False, completed_at__isnull=False
-        )
-    }
+    what their dashboard tells them. `completed` is when they completed each course they did
+    (by course id), when the caller has read it, as the dashboard has."""
+    if completed is None:
+        completed = {
+            e.course_id: e.completed_at
+            for e in Enrolment.objects.filter(
+                user=user, course__isnull=False, completed_at__isnull=False
+            )
+        }
     if not completed:
         return []
     found = []

@@ -27,7 +27,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from content import fragments
 from content.pages import ViewRestrictionsInOneQuery
-from courses import selectors
+from courses import catalogue, selectors
 from courses.blocks import LessonStreamBlock
 from courses.disclosures import no_relationships
 from courses.forms import CatalogueFilterForm, CoursePageForm, LessonPageForm
@@ -115,15 +115,17 @@ class CourseIndexPage(ViewRestrictionsInOneQuery, Page):
     def get_context(self, request, *args, **kwargs):
         """The catalogue: courses filtered by the GET form; a bad value is reported, not fatal."""
         context = super().get_context(request, *args, **kwargs)
-        audiences, topics = list(Audience.objects.all()), list(Topic.objects.all())
-        form = CatalogueFilterForm(request.GET, audiences=audiences, topics=topics)
+        terms = catalogue.taxonomy()  # with the courses that carry each term
+        form = CatalogueFilterForm(request.GET, audiences=terms.audiences, topics=terms.topics)
         form.is_valid()  # invalid fields are simply absent from cleaned_data
         filters = form.cleaned_data
         context["form"] = form
         context["query"] = filters.get("q", "").strip()
         context["filtered"] = any(filters.get(name) not in (None, "") for name in form.fields)
-        context["catalogue"] = selectors.catalogue_courses(
+        context["catalogue"] = catalogue.catalogue_courses(
             index=self,
+            request=request,
+            terms=terms,
             audience=filters.get("audience", ""),
             topic=filters.get("topic", ""),
             ce_min=filters.get("ce_min"),

@@ -81,8 +81,9 @@ def program_enrol(request, program_id: int):
 @login_required
 @require_GET
 def dashboard(request):
+    board = progress.dashboard(user=request.user)
     context = {
-        "dashboard": progress.dashboard(user=request.user),
-        "corrections": corrections_for(user=request.user),
+        "dashboard": board,
+        "corrections": corrections_for(user=request.user, completed=board.completed_on),
     }
     return render(request, "courses/dashboard.html", context)

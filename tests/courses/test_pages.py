@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
 
 import pytest
@@ -212,17 +213,37 @@ class CataloguePageTests:
         body = page_text(client.get("/courses/"))
         assert 'href="/courses/meds/"' not in body
 
+    def test_restricted_courses_are_not_listed_but_a_restricted_lesson_hides_no_course(
+        self, client, curriculum
+    ):
+        PageViewRestriction.objects.create(page=CoursePage.objects.get(slug="meds"))
+        PageViewRestriction.objects.create(page=LessonPage.objects.live().first())
+        body = page_text(client.get("/courses/"))
+        assert 'href="/courses/basics/"' in body and 'href="/courses/meds/"' not in body
+
+    def test_under_a_restricted_index_no_course_is_listed_as_public(
+        self, client, curriculum, learner
+    ):
+        # As PageQuerySet.public(): courses under a restricted page are not public, even for
+        # someone who may see the page.
+        PageViewRestriction.objects.create(page=CourseIndexPage.objects.get())
+        client.force_login(learner)
+        assert "0 courses." in page_text(client.get("/courses/"))
+
     @pytest.mark.parametrize("extra_courses", [0, 10])
+    @pytest.mark.parametrize("signed_in", [False, True])
     def test_query_count_does_not_grow_with_the_number_of_courses(
-        self, client, curriculum, django_assert_num_queries, extra_courses
+        self, client, curriculum, learner, django_assert_num_queries, extra_courses, signed_in
     ):
         add_courses(extra_courses)
+        if signed_in:
+            client.force_login(learner)
         client.get("/courses/")  # warm Wagtail's site-root cache, as any running server has it
-        # Serving (the same 4 on every page, however deep): site, the page by its URL path and
-        # its specific row, the view restrictions on it and its ancestors (content.serving,
-        # content.pages); the form's audiences and topics (2); view restrictions for public(),
-        # courses, their audiences, their topics (4)
-        with django_assert_num_queries(10):
+        # Serving: the page by its URL path as its own type, it and its ancestors marked where
+        # restricted (2; content.serving, content.pages); every audience and topic with the
+        # courses carrying each (1); the listed courses (1), none read when the catalogue is
+        # under a restriction. Signed in, 2 more: session, user with access status.
+        with django_assert_num_queries(4 + 2 * signed_in):
             body = page_text(client.get("/courses/"))
         assert body.count('class="course-card"') == 2 + extra_courses
 
@@ -232,9 +253,9 @@ class CataloguePageTests:
     ):
         add_courses(extra_courses)
         client.get("/courses/")
-        # the 10 above; view restrictions and search for courses (2), the same for lessons
+        # the 4 above; view restrictions and search for courses (2), the same for lessons
         # (2), the lessons' modules (1)
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(9):
             body = page_text(client.get("/courses/?q=lesson"))
         assert body.count('class="course-card"') == extra_courses
         assert body.count('<span class="muted">in ') == 1 + 2 * extra_courses

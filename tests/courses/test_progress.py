@@ -160,7 +160,31 @@ class ProgressReadTests:
         services.lesson_view(user=learner, lesson=lessons_of(other)[0], course=other)
         board = dashboard(user=learner)
         assert board.ce_hours_earned == course.ce_hours
-        assert board.next_step.course == other
+        assert board.next_step.course.pk == other.pk
+
+    def test_dashboard_counts_and_continues_as_the_course_page_does(self, learner, course):
+        one, two, three, four = lessons_of(course)
+        complete(learner, course, one)
+        services.lesson_view(user=learner, lesson=three, course=course)
+        (item,) = dashboard(user=learner).courses
+        assert (item.done, item.total, item.percent) == (1, 4, 25)
+        assert (item.next_lesson.pk, item.next_lesson.title) == (three.pk, three.title)
+        assert item.next_lesson.url == three.url and item.course.url == course.url
+        # Once the lesson last opened is done, the first one not done; drafts are not counted.
+        complete(learner, course, three)
+        four.unpublish()
+        (item,) = dashboard(user=learner).courses
+        assert (item.done, item.total, item.next_lesson.pk) == (2, 3, two.pk)
+
+    def test_dashboard_counts_a_completion_only_in_the_course_it_was_recorded_in(
+        self, learner, course
+    ):
+        other = build_course("other", modules=1, lessons=1)
+        one = lessons_of(course)[0]
+        complete(learner, course, one)
+        LessonProgress.objects.filter(lesson=one).update(course=other)
+        item = next(c for c in dashboard(user=learner).courses if c.course.pk == course.pk)
+        assert (item.done, item.next_lesson.pk) == (0, one.pk)
 
     def test_prerequisites_missing_until_completed(self, learner, course):
         advanced = build_course("advanced", modules=1, lessons=1)
