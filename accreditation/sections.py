@@ -1,20 +1,26 @@
 """The CE credit section of a course page: designations and their statements, the activity's
 dates, the disclosure summary, and the learner's acknowledgement and claim."""
 
+from functools import partial
+
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accreditation import selectors, services
+from content.fragments import page_data
 from courses.models import CoursePage
+from courses.selectors import course_facts
 
 
 def credit_section(*, request, page) -> dict | None:
     if not isinstance(page, CoursePage):
         return None
-    designations = selectors.designations(course=page)
+    designations = page_data(
+        request, page, "credit-designations", partial(selectors.designations, course=page)
+    )
     if not designations:
         return None
-    disclosures = list(page.disclosures.all())
+    disclosures = course_facts(course=page, request=request).disclosures
     section = {
         "template": "accreditation/includes/credit_section.html",
         "place": "after_disclosures",

@@ -63,11 +63,17 @@ class Status:
         return all(requirement.met for requirement in self.requirements)
 
 
-def _passed_exams(user: User, courses: list[CoursePage]) -> tuple[dict[int, Assessment], set]:
-    exams = {
+def _course_exams(courses: list[CoursePage]) -> dict[int, Assessment]:
+    return {
         a.course_id: a
         for a in Assessment.objects.filter(kind=AssessmentKind.EXAM, course__in=courses)
     }
+
+
+def _passed_exams(
+    user: User, courses: list[CoursePage], exams: dict[int, Assessment] | None = None
+) -> tuple[dict[int, Assessment], set]:
+    exams = _course_exams(courses) if exams is None else exams
     passed = set(
         Attempt.objects.filter(user=user, assessment__in=exams.values(), passed=True)
         .values_list("assessment__course_id", flat=True)
@@ -107,14 +113,47 @@ def course_status(*, user: User, course: CoursePage) -> Status:
     return Status(requirements)
 
 
-def program_status(*, user: User, program: ProgramPage) -> Status:
-    courses = course_selectors.program_courses(program=program)
-    completed = set(
-        Enrolment.objects.filter(
-            user=user, course__in=courses, completed_at__isnull=False
-        ).values_list("course_id", flat=True)
+@dataclass
+class ProgramFacts:
+    """What a program's requirements are judged on that is the same for every learner."""
+
+    exams: dict[int, Assessment]  # by course pk
+    observed: list[ProgramCompetency]  # competencies a supervisor must observe, in order
+
+
+def program_facts(program: ProgramPage, courses: list[CoursePage]) -> ProgramFacts:
+    return ProgramFacts(
+        exams=_course_exams(courses),
+        observed=list(
+            ProgramCompetency.objects.filter(program=program)
+            .select_related("competency")
+            .order_by("competency__domain__sort_order", "competency__sort_order")
+        ),
     )
-    exams, passed = _passed_exams(user, courses)
+
+
+def program_status(
+    *,
+    user: User,
+    program: ProgramPage,
+    courses: list[CoursePage] | None = None,
+    course_enrolments: dict[int, Enrolment] | None = None,
+    facts: ProgramFacts | None = None,
+) -> Status:
+    """The person's status against the program's requirements. A page passes what it has read
+    already (the program's live courses, the person's enrolments in them, the program's facts);
+    anything not passed is read here."""
+    if courses is None:
+        courses = course_selectors.program_courses(program=program)
+    if course_enrolments is None:
+        course_enrolments = {
+            e.course_id: e for e in Enrolment.objects.filter(user=user, course__in=courses)
+        }
+    completed = {
+        course_id for course_id, e in course_enrolments.items() if e.completed_at is not None
+    }
+    facts = program_facts(program, courses) if facts is None else facts
+    exams, passed = _passed_exams(user, courses, facts.exams)
     course_hours = sum((c.ce_hours for c in courses if c.pk in completed), Decimal(0))
     hours = practice_totals(user=user)  # attested practice, approved training elsewhere
 
@@ -161,11 +200,7 @@ def program_status(*, user: User, program: ProgramPage) -> Status:
     ):
         if required:
             requirements.append(Requirement(key, label, required, done, "hours"))
-    observed = list(
-        ProgramCompetency.objects.filter(program=program)
-        .select_related("competency")
-        .order_by("competency__domain__sort_order", "competency__sort_order")
-    )
+    observed = facts.observed
     if observed:
         competent = set(
             Observation.objects.filter(

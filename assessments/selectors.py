@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum
 
+from accounts.models import User
 from assessments.models import (
     Attempt,
     AttemptStatus,
@@ -100,15 +101,29 @@ def attempts_of(*, user, assessment) -> list[Attempt]:
 
 
 def practice_totals(*, user) -> dict[str, Decimal]:
-    logs = PracticeLog.objects.filter(learner=user).aggregate(
-        attested=Sum("hours", filter=Q(status=ReviewStatus.APPROVED)),
-        waiting=Sum("hours", filter=Q(status=ReviewStatus.SUBMITTED)),
+    """Supervised practice hours attested and waiting, and approved training elsewhere (all
+    of it, and the person-centered part), in one query."""
+
+    def total(model, **condition):
+        rows = model.objects.filter(learner_id=OuterRef("pk"), **condition).values("learner_id")
+        hours = rows.annotate(total=Sum("hours")).values("total")
+        field = model._meta.get_field("hours")
+        output = DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places)
+        return Subquery(hours, output_field=output)
+
+    approved, submitted = ReviewStatus.APPROVED, ReviewStatus.SUBMITTED
+    totals = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            attested=total(PracticeLog, status=approved),
+            waiting=total(PracticeLog, status=submitted),
+            approved=total(ExternalTraining, status=approved),
+            person_centered=total(ExternalTraining, status=approved, person_centered=True),
+        )
+        .values("attested", "waiting", "approved", "person_centered")
+        .get()
     )
-    training = ExternalTraining.objects.filter(learner=user).aggregate(
-        approved=Sum("hours", filter=Q(status=ReviewStatus.APPROVED)),
-        person_centered=Sum("hours", filter=Q(status=ReviewStatus.APPROVED, person_centered=True)),
-    )
-    return {key: value or Decimal(0) for key, value in {**logs, **training}.items()}
+    return {key: value or Decimal(0) for key, value in totals.items()}
 
 
 @dataclass

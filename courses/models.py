@@ -313,20 +313,15 @@ class CoursePage(ClinicalReviewGate, ViewRestrictionsInOneQuery, Page, FileSourc
         learner = request.user if request.user.is_authenticated else None
         # Read once for the outline and the progress bar, with the learner's completions.
         lessons = selectors.course_lessons(course=self, learner=learner)
-        context["outline"] = selectors.course_outline(course=self, lessons=lessons)
+        context["facts"] = facts = selectors.course_facts(course=self, request=request)
+        context["outline"] = selectors.course_outline(
+            course=self, lessons=lessons, modules=facts.modules
+        )
         context["course_lessons"] = lessons
         context["completed_ids"] = (
             None if learner is None else {x.pk for x in lessons if x.completed}
         )
-        context["disclosures"] = list(self.disclosures.all())
-        context["prerequisites"] = list(self.prerequisites.live().order_by("title"))
-        context["programs"] = selectors.course_programs(course=self)
         context["sections"] = sections_for(request=request, page=self)
-        context["corrections"] = list(
-            LessonCorrection.objects.filter(course=self, published_at__isnull=False)
-            .select_related("lesson")
-            .only("summary", "published_at", "lesson__title", "lesson__url_path")
-        )
         return context
 
 

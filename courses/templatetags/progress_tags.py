@@ -5,7 +5,7 @@ import math
 from django import template
 from django.urls import reverse
 
-from courses import progress, services
+from courses import progress, selectors, services
 from courses.models import Enrolment
 
 register = template.Library()
@@ -67,18 +67,24 @@ def program_progress(context, program):
     user = _user(context)
     if user is None:
         return {"signed_in": False, "program": program}
-    enrolment = Enrolment.objects.filter(user=user, program_id=program.pk).first()
-    if enrolment is None:
+    request = context["request"]
+    courses = selectors.program_courses(program=program, request=request)
+    enrolments = selectors.program_enrolments(user=user, program=program, courses=courses)
+    if enrolments.program is None:
         return {
             "signed_in": True,
             "program": program,
             "enrol_url": reverse("courses:program_enrol", args=[program.pk]),
             "csrf_token": context.get("csrf_token"),
         }
-    courses = [link.course for link in program.program_courses.select_related("course")]
-    states = progress.courses_progress(user=user, courses=courses)
+    states = progress.courses_progress(
+        user=user,
+        courses=courses,
+        enrolments=enrolments.courses,
+        lessons=selectors.program_lessons(program=program, request=request),
+    )
     return {
         "signed_in": True,
         "program": program,
-        "state": progress.ProgramProgress(enrolment, [states[c.pk] for c in courses]),
+        "state": progress.ProgramProgress(enrolments.program, [states[c.pk] for c in courses]),
     }

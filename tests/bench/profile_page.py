@@ -86,7 +86,8 @@ def main() -> None:
         sql_chars = int(os.environ.get("SQL_CHARS", "300"))
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
-        for n, query in enumerate(queries.captured_queries, 1):
+        query_count = len(queries.captured_queries)  # the next request resets the log
+        for n, query in enumerate(queries.captured_queries[:query_count], 1):
             sys.stdout.write(f"{n:>3} {query['sql'][:sql_chars]}\n")
         timings, cpu = [], []
         for _ in range(runs):
@@ -105,7 +106,7 @@ def main() -> None:
         profile.disable()
         stats = pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative"))
         stats.print_stats(int(os.environ.get("TOP", "45")))
-        sys.stdout.write(f"{path}: {len(queries.captured_queries)} queries\n")
+        sys.stdout.write(f"{path}: {query_count} queries\n")
 
 
 if __name__ == "__main__":

@@ -58,9 +58,10 @@ class HomePageViewTests:
     def test_query_count_for_an_anonymous_visitor(
         self, client, home_page, django_assert_num_queries
     ):
-        client.get("/")  # warm Wagtail's site-root cache, as any running server has it
-        # site, page by path, view restrictions on it and its ancestors (content.pages)
-        with django_assert_num_queries(3):
+        client.get("/")  # warm the site caches, as any running server has them
+        # the page by its path, it and its ancestors marked where restricted (content.pages);
+        # the site comes from the cache (content.sites)
+        with django_assert_num_queries(2):
             client.get("/")
 
     def test_query_count_for_a_signed_in_learner(
@@ -68,9 +69,9 @@ class HomePageViewTests:
     ):
         client.force_login(learner)
         client.get("/")
-        # session, user (loaded with their MFA and CMS access in the same query); the 3 of the
+        # session, user (loaded with their MFA and CMS access in the same query); the 2 of the
         # anonymous page
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(4):
             client.get("/")
 
     def test_only_one_home_page_may_exist(self, home_page):

@@ -3,6 +3,8 @@ content.pages) keeps Wagtail's rules: restrictions on ancestors and on an alias'
 drafts and unknown paths are 404s."""
 
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import PageViewRestriction
 
@@ -73,3 +75,45 @@ class ServingTests:
         client.force_login(learner)
         lesson = LessonPage.objects.get(pk=lessons_of(course)[0].pk)
         assert "Lesson text." in client.get(lesson.url).content.decode()
+
+    def test_a_restriction_added_after_a_view_applies_at_once(self, client, course):
+        assert "Summary of served." in client.get("/courses/served/").content.decode()
+        restrict(course, PageViewRestriction.PASSWORD, password="s3cret")
+        body = client.get("/courses/served/").content.decode()
+        assert "password" in body.lower() and "Summary of served." not in body
+
+
+@pytest.mark.django_db
+class RoutingHintTests:
+    """Which page and type were at a URL path is kept as a hint (content.serving): one query
+    finds the page next time, and a hint gone stale is never believed."""
+
+    def page_queries(self, captured) -> int:
+        return sum('FROM "wagtailcore_page"' in q["sql"] for q in captured)
+
+    def test_a_second_request_finds_the_page_in_one_query(self, client, course):
+        with CaptureQueriesContext(connection) as first:
+            client.get("/courses/served/")
+        with CaptureQueriesContext(connection) as second:
+            response = client.get("/courses/served/")
+        assert response.status_code == 200
+        routing = [q["sql"] for q in second.captured_queries if '"url_path" = ' in q["sql"]]
+        assert len(routing) == 1 and '"courses_coursepage"' in routing[0]
+        assert self.page_queries(second.captured_queries) < self.page_queries(
+            first.captured_queries
+        )
+
+    def test_a_page_moved_away_leaves_its_old_path_to_whatever_is_there_now(self, client, course):
+        assert client.get("/courses/served/").status_code == 200
+        course.slug = "served-elsewhere"
+        course.save_revision().publish()
+        assert client.get("/courses/served/").status_code == 404
+        assert client.get("/courses/served-elsewhere/").status_code == 200
+        newcomer = build_course("served", modules=1, lessons=1)
+        response = client.get("/courses/served/")
+        assert response.status_code == 200 and response.context["page"].pk == newcomer.pk
+
+    def test_a_deleted_page_is_not_found(self, client, course):
+        assert client.get("/courses/served/").status_code == 200
+        CoursePage.objects.get(pk=course.pk).delete()
+        assert client.get("/courses/served/").status_code == 404

@@ -61,11 +61,12 @@ class LessonVisitTests:
             services.lesson_complete(user=learner, lesson=lesson, course=target)
         client.force_login(learner)
         client.get(lessons[6].url)
-        # 2 session, user with access status; 4 serving (site, the page by its URL path, its
-        # specific row, view restrictions); 2 breadcrumb and lesson sequence with the
-        # learner's completions (shared with the progress bar); 1 the visit (enrolment,
-        # lesson opened before, prerequisites, gates); nothing written for a reload.
-        with django_assert_num_queries(9):
+        # 2 session, user with access status; 2 serving (the page by its URL path as its own
+        # type, it and its ancestors marked where restricted, for the breadcrumb too); 1 lesson
+        # sequence with the learner's completions (shared with the progress bar); 1 the visit
+        # (enrolment, lesson opened before, prerequisites, gates); nothing written for a
+        # reload. The site and which page is at the path come from the cache.
+        with django_assert_num_queries(6):
             response = client.get(lessons[6].url)
         assert "5 of 20 lessons" in response.content.decode()
 
