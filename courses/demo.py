@@ -17,6 +17,7 @@ from wagtail.signals import task_submitted, workflow_approved, workflow_submitte
 
 from accounts.demo import demo_account
 from accounts.roles import Role
+from courses.curriculum.lesson_reads import lesson_reads_known
 from courses.curriculum.plan import read_curricula
 from courses.curriculum.writer import curriculum_write
 from courses.models import LessonPage
@@ -30,7 +31,8 @@ DEMO_REVIEW_COMMENT = (
 
 
 def load(*, stdout) -> None:
-    report = curriculum_write(plan=read_curricula(CURRICULA))
+    plan = read_curricula(CURRICULA, known=lesson_reads_known(CURRICULA))
+    report = curriculum_write(plan=plan)
     stdout.write(
         f"Curricula: {len(report.created)} created, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged."

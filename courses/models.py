@@ -628,3 +628,15 @@ class LessonCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"Correction to {self.lesson_id}: {self.summary[:60]}"
+
+
+class LessonFileRead(models.Model):
+    """A lesson file as load_curricula last read it, so that an unchanged file is not parsed
+    again (courses.curriculum.lesson_reads). Written only by a load that wrote its pages."""
+
+    path = models.CharField(max_length=1000, unique=True, help_text="The file's absolute path.")
+    digest = models.CharField(max_length=64, help_text="Of the reader's code and the file.")
+    spec = models.JSONField(help_text="What reading the file gave (a LessonSpec).")
+
+    def __str__(self) -> str:
+        return self.path

@@ -5,6 +5,7 @@ Block specs are plain data; reference keys and image paths are resolved when pag
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 import re
@@ -63,13 +64,44 @@ class LessonSpec:
     objectives: list[ObjectiveSpec] = field(default_factory=list)
 
 
+def lesson_data(spec: LessonSpec) -> dict:
+    """The spec as JSON-ready data (lesson_from_data reverses it); its digest is left out."""
+    data = dataclasses.asdict(spec)
+    data["reviewed_on"] = spec.reviewed_on.isoformat() if spec.reviewed_on else None
+    data["digest"] = ""
+    return data
+
+
+def lesson_from_data(data: dict) -> LessonSpec:
+    reviewed_on = data["reviewed_on"]
+    return LessonSpec(
+        **{
+            **data,
+            "reviewed_on": datetime.date.fromisoformat(reviewed_on) if reviewed_on else None,
+            "blocks": [BlockSpec(**block) for block in data["blocks"]],
+            "citations": [(key, line) for key, line in data["citations"]],
+            "objectives": [ObjectiveSpec(**objective) for objective in data["objectives"]],
+        }
+    )
+
+
+def figure_image_problem(root: Path, src: str) -> str | None:
+    """Why a figure cannot show the image file `src`, or None."""
+    file = (root / src).resolve()
+    if not file.is_relative_to(root.resolve()) or not file.is_file():
+        return f"figure image '{src}' does not exist under the curricula folder"
+    if file.suffix.lower() not in IMAGE_SUFFIXES:
+        return f"figure image '{src}' must be one of {sorted(IMAGE_SUFFIXES)}"
+    return None
+
+
 class LessonReader:
-    def __init__(self, file: Path, root: Path):
+    def __init__(self, file: Path, root: Path, text: str | None = None):
         self.root = root
         self.path = str(file.relative_to(root))
         self.errors: list[SourceError] = []
         self.spec = LessonSpec(slug=file.stem, path=self.path)
-        self.text = file.read_text(encoding="utf-8")
+        self.text = file.read_text(encoding="utf-8") if text is None else text
 
     def error(self, line: int | None, message: str) -> None:
         self.errors.append(SourceError(self.path, line, message))
@@ -360,12 +392,8 @@ class LessonReader:
         alt = doc.text(data, "alt", required=False)
         if not alt:
             doc.error("figure is missing alt text ('alt: what the image shows')", "src")
-        if src:
-            file = (self.root / src).resolve()
-            if not file.is_relative_to(self.root.resolve()) or not file.is_file():
-                doc.error(f"figure image '{src}' does not exist under the curricula folder", "src")
-            elif file.suffix.lower() not in IMAGE_SUFFIXES:
-                doc.error(f"figure image '{src}' must be one of {sorted(IMAGE_SUFFIXES)}", "src")
+        if src and (problem := figure_image_problem(self.root, src)):
+            doc.error(problem, "src")
         if src and alt and caption:
             value = {"image": src, "alt_text": alt, "caption": caption}
             self.spec.blocks.append(BlockSpec("figure", value, images=[src]))
@@ -459,5 +487,8 @@ def estimated_minutes_of(spec: LessonSpec) -> int:
     return max(1, math.ceil(minutes))
 
 
-def read_lesson(file: Path, root: Path) -> tuple[LessonSpec, list[SourceError]]:
-    return LessonReader(file, root).read()
+def read_lesson(
+    file: Path, root: Path, text: str | None = None
+) -> tuple[LessonSpec, list[SourceError]]:
+    """Parse a lesson file (whose `text` may have been read already)."""
+    return LessonReader(file, root, text).read()

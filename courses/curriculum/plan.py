@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import math
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +15,8 @@ from pathlib import Path
 from content.links import text_link_problems
 from courses.curriculum.competencies import Framework, framework_path, read_framework
 from courses.curriculum.items import QuestionBank, read_bank
-from courses.curriculum.lessons import LessonSpec, read_lesson
+from courses.curriculum.lesson_reads import KnownReads, lesson_from_known, lesson_read_digest
+from courses.curriculum.lessons import LessonSpec, lesson_data, read_lesson
 from courses.curriculum.references import reference_problems
 from courses.curriculum.sources import (
     SLUG,
@@ -41,6 +45,8 @@ PLANNING_KEYS = (
 MINUTES_PER_FORMATIVE_ITEM = Decimal(1)
 MINUTES_PER_EXAM_ITEM = Decimal("1.5")
 CE_HOUR_STEP = Decimal("0.25")
+# From this many lesson files to parse, they are parsed in worker processes (_parse_ahead).
+PARSE_AHEAD_FROM = 100
 REFERENCE_KEYS = {"key", "authors", "year", "title", "source", "doi", "url", "type", "unpublished"}
 
 
@@ -130,11 +136,17 @@ class CurriculumPlan:
     programs: list[ProgramSpec] = field(default_factory=list)
     images: set[str] = field(default_factory=set)
     framework: Framework | None = None
+    # The lesson files parsed (not known from an earlier load), for the writer to remember.
+    lesson_reads: KnownReads = field(default_factory=dict)
 
 
 class PlanReader:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, known: KnownReads | None = None):
         self.root = root
+        self.absolute_root = root.resolve()
+        self.known = known  # None: parse every lesson file, and remember none
+        # Lesson files parsed in worker processes: file -> (its text, (spec, errors)).
+        self.parsed_ahead: dict[Path, tuple[str, tuple[LessonSpec, list[SourceError]]]] = {}
         self.plan = CurriculumPlan(root=root)
         self.errors: list[SourceError] = []
         self.docs: dict[str, YamlDoc] = {}  # course and program files, for line numbers
@@ -146,6 +158,8 @@ class PlanReader:
         self._references()
         self.plan.framework = read_framework(framework_path(self.root), self.errors)
         courses_dir = self.root / "courses"
+        if courses_dir.is_dir():
+            self._parse_ahead()
         for folder in (
             sorted(p for p in courses_dir.iterdir() if p.is_dir()) if courses_dir.is_dir() else []
         ):
@@ -464,13 +478,62 @@ class PlanReader:
             if not lesson_file.is_file():
                 doc.error(f"lesson '{lesson_slug}' has no file {lesson_slug}.md", "lessons", index)
                 continue
-            lesson, errors = read_lesson(lesson_file, self.root)
-            lesson.digest = digest(lesson_file.read_text(encoding="utf-8"))
-            self.errors.extend(errors)
+            lesson = self._lesson(lesson_file)
             module.lessons.append(lesson)
             for block in lesson.blocks:
                 self.plan.images.update(block.images)
         return module
+
+    def _lesson(self, file: Path) -> LessonSpec:
+        """The lesson file parsed, or as an earlier load parsed it if it has not changed."""
+        text = file.read_text(encoding="utf-8")
+        path = str(file.relative_to(self.root))
+        key = str(self.absolute_root / path)
+        lesson = self._known_lesson(key, path, text)
+        if lesson is None:
+            ahead = self.parsed_ahead.pop(file, None)
+            if ahead is not None and ahead[0] == text:
+                lesson, errors = ahead[1]
+            else:
+                lesson, errors = read_lesson(file, self.root, text)
+            self.errors.extend(errors)
+            if self.known is not None and not errors:
+                stamp = lesson_read_digest(path, text)
+                self.plan.lesson_reads[key] = (stamp, lesson_data(lesson))
+        lesson.digest = digest(text)
+        return lesson
+
+    def _known_lesson(self, key: str, path: str, text: str) -> LessonSpec | None:
+        if not self._known_unchanged(key, path, text):
+            return None
+        return lesson_from_known(self.known[key][1], self.root)
+
+    def _known_unchanged(self, key: str, path: str, text: str) -> bool:
+        known = self.known.get(key) if self.known is not None else None
+        return known is not None and known[0] == lesson_read_digest(path, text)
+
+    def _parse_ahead(self) -> None:
+        """Parse the lesson files an earlier load did not, in one worker process per CPU, when
+        there are many: parsing is pure and most of what reading costs. Their specs and errors
+        are then taken in reading order, exactly as if each were parsed when reached."""
+        workers = min(os.cpu_count() or 1, 4)
+        if workers < 2:
+            return
+        todo = []
+        for file in sorted((self.root / "courses").glob("*/*/*.md")):
+            text = file.read_text(encoding="utf-8")
+            path = str(file.relative_to(self.root))
+            if not self._known_unchanged(str(self.absolute_root / path), path, text):
+                todo.append((file, self.root, text))
+        if len(todo) < PARSE_AHEAD_FROM:
+            return
+        context = multiprocessing.get_context("fork")  # the workers need no Django set-up
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chunk = math.ceil(len(todo) / (workers * 8))
+            results = pool.map(_read_lesson, todo, chunksize=chunk)
+            self.parsed_ahead = {
+                file: (text, result) for (file, _, text), result in zip(todo, results, strict=True)
+            }
 
     # --- programs -------------------------------------------------------------------------
 
@@ -685,6 +748,12 @@ def order_by_prerequisites(courses: list[CourseSpec]) -> list[CourseSpec]:
     return ordered
 
 
-def read_curricula(root: Path) -> CurriculumPlan:
-    """Parse and validate the whole folder; raise CurriculumInvalid listing every error."""
-    return PlanReader(root).read()
+def _read_lesson(args: tuple[Path, Path, str]) -> tuple[LessonSpec, list[SourceError]]:
+    return read_lesson(*args)
+
+
+def read_curricula(root: Path, *, known: KnownReads | None = None) -> CurriculumPlan:
+    """Parse and validate the whole folder; raise CurriculumInvalid listing every error.
+    A lesson file `known` from an earlier load (lesson_reads_known) with the same digest is not
+    parsed again; the plan then lists the lesson files it did parse."""
+    return PlanReader(root, known).read()

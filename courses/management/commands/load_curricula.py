@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.curriculum.audit import audit_table, curriculum_audit
+from courses.curriculum.lesson_reads import lesson_reads_known
 from courses.curriculum.plan import read_curricula
 from courses.curriculum.sources import CurriculumInvalid
 from courses.curriculum.writer import curriculum_write
@@ -27,7 +28,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: Path, check: bool, **options):
         try:
-            plan = read_curricula(path)
+            # A lesson file unchanged since a load that wrote it is not parsed again (a check
+            # parses every file, and needs no database).
+            plan = read_curricula(path, known=None if check else lesson_reads_known(path))
         except CurriculumInvalid as invalid:
             if check and invalid.plan is not None:
                 self.stdout.write(audit_table(curriculum_audit(invalid.plan)))
