@@ -206,7 +206,7 @@ class ProgramPage(ViewRestrictionsInOneQuery, Page, FileSourced):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        courses = selectors.program_courses(program=self)
+        courses = selectors.program_courses(program=self, request=request)
         context["crumbs"] = selectors.breadcrumb(page=self)
         context["courses"] = courses
         context["sections"] = sections_for(request=request, page=self)

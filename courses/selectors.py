@@ -7,8 +7,7 @@ restriction; reads inside one course do not, since a restriction on the course c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from functools import partial
 
 from django.db.models import Exists, OuterRef, Q
@@ -21,7 +20,6 @@ from content.fragments import page_data
 # names: the two can then import each other, and names are looked up when a selector runs.
 from courses import models as pages
 
-LESSON_HITS = 50
 # What a list of lessons shows (title, link, minutes): building page objects with only these is
 # a good part faster than with every field of a page.
 LESSON_LISTING_FIELDS = (
@@ -36,83 +34,6 @@ LESSON_LISTING_FIELDS = (
 )
 # What a link to a page needs (its title and URL).
 PAGE_LINK_FIELDS = ("id", "title", "slug", "path", "depth", "url_path", "live")
-
-
-@dataclass
-class LessonHit:
-    lesson: pages.LessonPage
-    course: pages.CoursePage
-    module: Page | None
-
-
-@dataclass
-class Catalogue:
-    courses: list[pages.CoursePage]
-    lessons: list[LessonHit] = field(default_factory=list)
-
-
-def catalogue_courses(
-    *,
-    index: Page,
-    audience: str = "",
-    topic: str = "",
-    ce_min: Decimal | None = None,
-    ce_max: Decimal | None = None,
-    query: str = "",
-) -> Catalogue:
-    """Live, public courses under `index` that match every given filter, with their audiences
-    and topics prefetched. With a `query`, only courses whose title or summary match, plus up to
-    LESSON_HITS matching lessons from the courses the filters leave in."""
-    courses = (
-        pages.CoursePage.objects.child_of(index)
-        .live()
-        .public()
-        .prefetch_related("audiences", "topics")
-        .order_by("path")
-    )
-    if audience:
-        courses = courses.filter(audiences__slug=audience)
-    if topic:
-        courses = courses.filter(topics__slug=topic)
-    if ce_min is not None:
-        courses = courses.filter(ce_hours__gte=ce_min)
-    if ce_max is not None:
-        courses = courses.filter(ce_hours__lte=ce_max)
-    in_filters = list(courses.distinct())
-    if not query:
-        return Catalogue(courses=in_filters)
-
-    found = {course.pk for course in pages.CoursePage.objects.live().public().search(query)}
-    narrowed = bool(audience or topic) or ce_min is not None or ce_max is not None
-    return Catalogue(
-        courses=[course for course in in_filters if course.pk in found],
-        lessons=_lesson_hits(query, in_filters, narrowed=narrowed),
-    )
-
-
-def _lesson_hits(query: str, courses: list[pages.CoursePage], *, narrowed: bool) -> list[LessonHit]:
-    if not courses:
-        return []
-    lessons = pages.LessonPage.objects.live().public()
-    if narrowed:  # search only inside the courses the filters leave
-        lessons = lessons.filter(pages.within_any(courses))
-    # Courses are siblings, so their paths have one length: a lesson's course is its path's
-    # prefix of that length, and its module the next step down. A lesson under a course that
-    # is not listed (unpublished above it) is left out.
-    course_by_path = {course.path: course for course in courses}
-    course_len = len(courses[0].path)
-    module_len = course_len + Page.steplen
-    hits = []
-    for lesson in lessons.search(query)[:LESSON_HITS]:
-        course = course_by_path.get(lesson.path[:course_len])
-        if course is not None:
-            hits.append(LessonHit(lesson=lesson, course=course, module=None))
-    modules = Page.objects.in_bulk(
-        {hit.lesson.path[:module_len] for hit in hits}, field_name="path"
-    )
-    for hit in hits:
-        hit.module = modules.get(hit.lesson.path[:module_len])
-    return hits
 
 
 @dataclass

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef
 
 from accounts.models import User
+from config.prepared import PreparedQuery
 from courses.gates import closed_gates, gate_annotations
 from courses.models import CoursePage, Enrolment, LessonPage, LessonProgress
 
@@ -33,19 +34,30 @@ def _prerequisite_missing(*, user: User, course):
     )
 
 
+def _enrolment_with_conditions(user_id: int, lesson_id: int, course_id: int):
+    course = OuterRef("course_id")
+    return (
+        Enrolment.objects.filter(user_id=user_id, course_id=course_id)
+        .annotate(
+            opened_before=Exists(
+                LessonProgress.objects.filter(user_id=user_id, lesson_id=lesson_id)
+            ),
+            prerequisite_missing=_prerequisite_missing(user=user_id, course=course),
+            **gate_annotations(user=user_id, course=course),
+        )
+        .order_by("pk")[:1]
+    )
+
+
+# Run on every lesson view: compiled once (config.prepared), after the gates have registered.
+enrolment_with_conditions = PreparedQuery(_enrolment_with_conditions)
+
+
 def lesson_visit_read(*, user: User, lesson: LessonPage, course) -> LessonVisit:
     """One query for a learner enrolled in the course (every visit after the first); two on
     the first visit, which reads the course's conditions without an enrolment."""
-    course_id = OuterRef("course_id")
-    enrolment = (
-        Enrolment.objects.filter(user=user, course_id=course.pk)
-        .annotate(
-            opened_before=Exists(LessonProgress.objects.filter(user=user, lesson_id=lesson.pk)),
-            prerequisite_missing=_prerequisite_missing(user=user, course=course_id),
-            **gate_annotations(user=user, course=course_id),
-        )
-        .first()
-    )
+    found = enrolment_with_conditions(user_id=user.pk, lesson_id=lesson.pk, course_id=course.pk)
+    enrolment = found[0] if found else None
     if enrolment is not None:
         return LessonVisit(
             enrolment=enrolment,

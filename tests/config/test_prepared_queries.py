@@ -1,0 +1,91 @@
+"""A prepared query (config.prepared) returns what its queryset returns, field for field and
+annotation for annotation, for every value it is run with; and refuses what it cannot do."""
+
+from django.core.exceptions import ImproperlyConfigured
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+import pytest
+
+from accounts.backends import user_with_access_status
+from accounts.models import User
+from accounts.roles import Role, with_access_status
+from accreditation.models import CreditDesignation, CreditType, DisclosureAcknowledgement
+from config.prepared import PreparedQuery
+from courses import services
+from courses.models import Enrolment, LessonProgress
+from courses.visits import _enrolment_with_conditions, enrolment_with_conditions
+from tests.courses.factories import build_course, lessons_of
+from tests.factories import UserFactory, totp_enable
+
+
+def same(prepared: list, queried: list, annotations: list[str]) -> None:
+    assert [type(x) for x in prepared] == [type(x) for x in queried]
+    for mine, theirs in zip(prepared, queried, strict=True):
+        assert model_to_dict(mine) == model_to_dict(theirs)
+        assert {f.attname: getattr(mine, f.attname) for f in type(mine)._meta.concrete_fields} == {
+            f.attname: getattr(theirs, f.attname) for f in type(theirs)._meta.concrete_fields
+        }
+        for name in annotations:
+            assert getattr(mine, name) == getattr(theirs, name), name
+            assert type(getattr(mine, name)) is type(getattr(theirs, name)), name
+
+
+@pytest.mark.django_db
+class PreparedQueryTests:
+    def test_the_user_with_access_status_matches_the_queryset_for_every_kind_of_user(self):
+        learner = UserFactory()
+        author = UserFactory(roles=[Role.AUTHOR])
+        totp_enable(author)
+        admin = UserFactory(is_staff=True, is_superuser=True)
+        annotations = ["access_privileged", "access_has_mfa", "access_cms"]
+        for user in (learner, author, admin):
+            queried = list(with_access_status(User.objects.filter(pk=user.pk)))
+            same(user_with_access_status(user_id=user.pk), queried, annotations)
+        assert user_with_access_status(user_id=10**9) == []
+
+    def test_the_lesson_visit_matches_the_queryset_before_and_after_progress(self, learner):
+        first = build_course("prepared-first", modules=1, lessons=1)
+        course = build_course("prepared", modules=1, lessons=2)
+        course.prerequisites.add(first)
+        course.save()
+        lesson = lessons_of(course)[0]
+        credit = CreditType.objects.create(code="test-credit", name="Test credit")
+        CreditDesignation.objects.create(course=course, credit_type=credit, max_hours=1)
+        Enrolment.objects.create(user=learner, course=course)
+        values = {"user_id": learner.pk, "lesson_id": lesson.pk, "course_id": course.pk}
+        annotations = ["opened_before", "prerequisite_missing", "gate_credit_disclosures"]
+
+        def check(expected: dict) -> None:
+            prepared = enrolment_with_conditions(**values)
+            same(prepared, list(_enrolment_with_conditions(**values)), annotations)
+            assert {name: getattr(prepared[0], name) for name in expected} == expected
+
+        check(
+            {"opened_before": False, "prerequisite_missing": True, "gate_credit_disclosures": True}
+        )
+        LessonProgress.objects.create(user=learner, lesson=lesson, course=course)
+        DisclosureAcknowledgement.objects.create(
+            user=learner, course=course, acknowledged_at=timezone.now()
+        )
+        services.lesson_complete(user=learner, lesson=lessons_of(first)[0], course=first)
+        check(
+            {"opened_before": True, "prerequisite_missing": False, "gate_credit_disclosures": False}
+        )
+        assert enrolment_with_conditions(**{**values, "course_id": first.pk + 10**6}) == []
+
+    def test_values_must_be_the_named_integers(self):
+        with pytest.raises(TypeError, match="must be an int"):
+            user_with_access_status(user_id="1")
+        with pytest.raises(TypeError, match="Expected the values"):
+            user_with_access_status(pk=1)
+
+    def test_what_it_cannot_prepare_is_refused(self):
+        joined = PreparedQuery(
+            lambda user_id: Enrolment.objects.filter(pk=user_id).select_related("user")
+        )
+        with pytest.raises(ImproperlyConfigured, match="select_related"):
+            joined(user_id=1)
+        unused = PreparedQuery(lambda user_id: User.objects.all())
+        with pytest.raises(ImproperlyConfigured, match="did not reach the SQL"):
+            unused(user_id=1)
