@@ -2,9 +2,34 @@ import calendar
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from accounts.models import Licence, User, jurisdiction_validator, time_zone_names
 from accounts.services import PROFILE_FIELDS
+
+
+class LongSelect(forms.Select):
+    """A select rendered in Python instead of through a template per option: the same markup,
+    and the profile page's 600 time zones cost a few milliseconds instead of 50."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        html = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
+        for group, options, _ in widget["optgroups"]:
+            if group:
+                html.append(f'<optgroup label="{escape(group)}">')
+            html.extend(
+                f'<option value="{escape(o["value"])}"{flatatt(o["attrs"])}>'
+                f"{escape(o['label'])}</option>"
+                for o in options
+            )
+            if group:
+                html.append("</optgroup>")
+        html.append("</select>")
+        # Safe: every value and label is escaped above, and flatatt escapes the attributes.
+        return mark_safe("\n".join(html))  # noqa: S308
 
 
 class JurisdictionField(forms.CharField):
@@ -55,7 +80,7 @@ class ProfileForm(forms.ModelForm):
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
             "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
-            "time_zone": forms.Select,
+            "time_zone": LongSelect,
         }
 
     def clean(self):
