@@ -11,6 +11,7 @@ from django.db.models import F, FilteredRelation, Q
 from django.db.models.functions import Substr
 
 from accounts.models import User
+from courses import selectors
 from courses.links import page_url, url_below
 from courses.models import (
     CoursePage,
@@ -18,7 +19,6 @@ from courses.models import (
     LessonPage,
     LessonProgress,
     ProgramCourse,
-    within_any,
 )
 
 
@@ -153,7 +153,8 @@ def courses_progress(
         for course_id, known in lessons.items():
             result[course_id].lessons = list(known)
     else:
-        _fill_lessons(courses, result)
+        for course_id, found in selectors.live_lessons_by_course(courses).items():
+            result[course_id].lessons = found
     if completed is not None:
         for course_id, lesson_ids in completed.items():
             result[course_id].completed_ids = set(lesson_ids)
@@ -164,19 +165,6 @@ def courses_progress(
     for course_id, lesson_id in rows:
         result[course_id].completed_ids.add(lesson_id)
     return result
-
-
-def _fill_lessons(courses: list, result: dict[int, CourseProgress]) -> None:
-    by_path = {c.path: result[c.pk] for c in courses}
-    prefix = len(courses[0].path)  # courses are siblings, so their paths are equally long
-    lessons = (
-        LessonPage.objects.live()
-        .filter(within_any(courses))
-        .only("id", "title", "path", "url_path", "depth")
-        .order_by("path")
-    )
-    for lesson in lessons:
-        by_path[lesson.path[:prefix]].lessons.append(lesson)
 
 
 def dashboard(*, user: User) -> Dashboard:

@@ -223,11 +223,16 @@ def program_lessons(*, program: pages.ProgramPage, request) -> dict[int, list[pa
     `program_courses`."""
     if not hasattr(program, "_lessons"):
         courses = program_courses(program=program, request=request)
-        program._lessons = page_data(request, program, "lessons", partial(_lessons_of, courses))
+        program._lessons = page_data(
+            request, program, "lessons", partial(live_lessons_by_course, courses)
+        )
     return program._lessons
 
 
-def _lessons_of(courses: list[pages.CoursePage]) -> dict[int, list[pages.LessonPage]]:
+def live_lessons_by_course(
+    courses: list[pages.CoursePage],
+) -> dict[int, list[pages.LessonPage]]:
+    """{course pk: its live lessons in reading order}, in one query, for sibling courses."""
     found: dict[int, list[pages.LessonPage]] = {course.pk: [] for course in courses}
     if not courses:
         return found
