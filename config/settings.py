@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "assessments",
     "credentials",
     "accreditation",
+    "boards",
     "learning_records",
     "backups",
     "wagtail.contrib.forms",
