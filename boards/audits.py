@@ -154,11 +154,11 @@ def audit_results(audit: Audit, *, by: User) -> list[AuditedLicensee]:
         for outcome in _judgement(row, audit).outcomes
         if outcome.item.source == "credential"
     }
-    credentials = Credential.objects.in_bulk(list(credential_ids))
-    verifier = Verifier()
-    verifications = {
-        str(pk): verifier.verify(credential.document) for pk, credential in credentials.items()
+    credentials = {
+        str(pk): credential
+        for pk, credential in Credential.objects.in_bulk(list(credential_ids)).items()
     }
+    verifications = _verified(credentials)
     out = []
     for selection in selections:
         row = judged.get(selection.licence_id)
@@ -176,6 +176,20 @@ def audit_results(audit: Audit, *, by: User) -> list[AuditedLicensee]:
     board_read_record(
         board=board, by=by, what=f"audit {audit.pk}", count=len(out), cycle=audit.cycle
     )
+    return out
+
+
+def _verified(credentials: dict[str, Credential]) -> dict[str, Verification]:
+    """The full check of each document, canonicalization included (not the shortcut for
+    unchanged stored records). Its dates are checked as of when the CE was earned, so a
+    certification that has expired since still shows the CE it certified; signature, keys
+    and status lists are checked as they stand today."""
+    verifier, now = Verifier(), timezone.now()
+    out = {}
+    for pk, credential in credentials.items():
+        issued = parse_datetime(str(credential.document.get("validFrom", "")))
+        verifier.now = now if issued is None else min(issued, now)
+        out[pk] = verifier.verify(credential.document)
     return out
 
 

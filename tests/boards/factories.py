@@ -56,7 +56,9 @@ def licensee(number: str = "123456", *, licence_type: str = "MD", verified: bool
 
 
 def moment(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    """Noon of `day`, or a minute ago for today: a credential is never issued in the future."""
+    noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    return min(noon, timezone.now() - datetime.timedelta(minutes=1))
 
 
 _courses = iter(range(10**6))
