@@ -6,7 +6,13 @@ from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from accounts.models import Licence, User, jurisdiction_validator, time_zone_names
+from accounts.models import (
+    Licence,
+    User,
+    jurisdiction_validator,
+    no_control_characters,
+    time_zone_names,
+)
 from accounts.services import PROFILE_FIELDS
 
 
@@ -50,11 +56,13 @@ class SignupDetailsForm(forms.Form):
         label="First name",
         help_text="As on your licence: it is printed on your certificates.",
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        validators=[no_control_characters],
     )
     last_name = forms.CharField(
         max_length=150,
         label="Last name",
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        validators=[no_control_characters],
     )
     field_order = ["first_name", "last_name"]
 
@@ -96,6 +104,9 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+        # Names are printed and signed into credentials.
+        for name in ("first_name", "last_name", "display_name"):
+            self.fields[name].validators.append(no_control_characters)
         self.fields["time_zone"].widget.choices = time_zone_choices()
         # The profile page's script offers the device's zone (data-device-time-zone).
         self.fields["time_zone"].widget.attrs["data-device-time-zone"] = ""

@@ -6,6 +6,7 @@ database key and the email never leave the system.
 """
 
 import functools
+import re
 import uuid
 import zoneinfo
 
@@ -95,6 +96,15 @@ class User(AbstractUser):
     def name_to_show(self) -> str:
         return self.display_name or self.first_name or self.email.split("@")[0]
 
+
+# C0 controls other than tab, line feed and carriage return, and DEL: invisible, and text with
+# them cannot be signed so that every verifier agrees (credentials.open_badges).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+no_control_characters = RegexValidator(
+    regex=CONTROL_CHARACTERS,
+    inverse_match=True,
+    message="Remove the invisible control character (pasted text often carries one).",
+)
 
 jurisdiction_validator = RegexValidator(
     regex=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$",

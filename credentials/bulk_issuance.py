@@ -25,7 +25,7 @@ from accreditation.models import CreditClaim
 from credentials import events
 from credentials.audit import audit_record_many
 from credentials.data_integrity import proof_create
-from credentials.issuance import IssuanceRefused
+from credentials.issuance import IssuanceRefused, unsignable
 from credentials.issuer import verification_method
 from credentials.jsonld_documents import document_loader
 from credentials.models import Achievement, AchievementKind, Credential
@@ -42,6 +42,7 @@ BATCH = 500
 class BulkIssued:
     issued: list[Credential] = field(default_factory=list)
     held: list[User] = field(default_factory=list)  # already hold one for the period
+    refused: list[tuple[User, str]] = field(default_factory=list)  # not signable, and why
 
 
 class _StatusIndexes:
@@ -156,6 +157,11 @@ def _issue_batch(achievement, batch, issued_by, now, signer, competencies, index
             by_hand=True,
             credit_type=credit_type,
         )
+        refused = unsignable(document)
+        if refused:
+            indexes.used.discard(index)
+            result.refused.append((learner, refused))
+            continue
         signed = proof_create(document, **signer)
         credentials.append(
             Credential(

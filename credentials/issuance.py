@@ -26,7 +26,11 @@ from credentials.data_integrity import proof_create
 from credentials.issuer import verification_method
 from credentials.jsonld_documents import document_loader
 from credentials.models import Achievement, AchievementKind, Credential, StatusPurpose
-from credentials.open_badges import open_badge_credential, timestamp
+from credentials.open_badges import (
+    control_character_problem,
+    open_badge_credential,
+    timestamp,
+)
 from credentials.renewals import next_period, renewal_status
 from credentials.signing_keys import current_signing_key
 from credentials.status_lists import free_status_index, status_entries, status_set
@@ -35,6 +39,18 @@ from credentials.verification import document_digest
 
 class IssuanceRefused(Exception):
     """Why no credential was issued, in words the learner or administrator can act on."""
+
+
+def unsignable(document: dict) -> str:
+    """Why the document must not be signed, in words for whoever can correct it; "" if fine."""
+    problem = control_character_problem(document)
+    if not problem:
+        return ""
+    return (
+        f"Not signed: {problem}, which other verifiers canonicalize differently, so the "
+        "signature would fail for them. Correct the text (the holder's name in their profile, "
+        "or the achievement or competency in the CMS) and issue again."
+    )
 
 
 def achievement_status(*, user: User, achievement: Achievement) -> Status:
@@ -137,6 +153,9 @@ def credential_issue(
         by_hand=issued_by is not None,
         credit_type=credit_type,
     )
+    refused = unsignable(document)
+    if refused:
+        raise IssuanceRefused(refused)
     key, private = current_signing_key()
     signed = proof_create(
         document,

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from accounts.models import CONTROL_CHARACTERS
 from credentials.issuer import issuer_did
 from credentials.jsonld_documents import OB_V3, VC_V2
 from credentials.models import Achievement, AchievementKind
@@ -23,6 +24,27 @@ ACHIEVEMENT_TYPES = {
     AchievementKind.COURSE: "Course",
     AchievementKind.CERTIFICATION: "Certification",
 }
+
+
+def control_character_problem(value, path: str = "") -> str:
+    """Where the first control character in a document's text is, in words; "" when none.
+    RDFC-1.0 writes those characters as escapes where pyld writes them raw, so a signature
+    over such text would not verify with other implementations: nothing holding one is signed."""
+    if isinstance(value, str):
+        found = CONTROL_CHARACTERS.search(value)
+        if found:
+            return f"{path or 'the text'} contains the control character U+{ord(found[0]):04X}"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            problem = control_character_problem(item, f"{path}.{key}" if path else key)
+            if problem:
+                return problem
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            problem = control_character_problem(item, f"{path}[{number}]")
+            if problem:
+                return problem
+    return ""
 
 
 def timestamp(moment: datetime) -> str:

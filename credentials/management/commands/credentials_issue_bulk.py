@@ -60,3 +60,5 @@ class Command(BaseCommand):
             f"{len(result.issued)} credential(s) of {achievement.slug} issued; "
             f"{len(result.held)} learner(s) already hold one for the period."
         )
+        for learner, reason in result.refused:
+            self.stderr.write(f"Not issued to {learner.email}: {reason}")
