@@ -68,6 +68,7 @@ bench: $(STAMP) $(RALPH_STAMP)
 	$(PY) tests/bench/credentials.py
 	$(PY) tests/bench/xapi_delivery.py
 	$(PY) tests/bench/throughput.py
+	$(PY) tests/bench/board_compliance.py
 
 # Queries and a cProfile of one page: `make profile PAGE=lesson` (course, module, program,
 # dashboard, catalogue, or a path). Builds its site once (tests/bench/profile_page.py).

@@ -124,14 +124,18 @@ class Judgement:
         """What is still needed, in words ("1.5 more hours of Ethics")."""
         if self.terms is None:
             return []
-        needs = [f"{hours_text(a.missing)} more hours of {a.area}" for a in self.areas if a.missing]
+        needs = [f"{more_hours(a.missing)} of {a.area}" for a in self.areas if a.missing]
         if self.missing_total:
-            needs.insert(0, f"{hours_text(self.missing_total)} more hours in total")
+            needs.insert(0, f"{more_hours(self.missing_total)} in total")
         return needs
 
 
 def hours_text(hours: Decimal) -> str:
     return f"{hours.normalize():f}"
+
+
+def more_hours(hours: Decimal) -> str:
+    return f"{hours_text(hours)} more {'hour' if hours == 1 else 'hours'}"
 
 
 def _counts_at_all(item: CeItem, terms: Terms) -> str:

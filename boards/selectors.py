@@ -191,17 +191,24 @@ def _judge_for(*, versions, day, consent, items, late, today) -> Judgement:
 
 
 def judge_consents(
-    board: Board, consents: QuerySet[LicenceConsent], *, today: datetime.date | None = None
+    board: Board,
+    consents: QuerySet[LicenceConsent],
+    *,
+    today: datetime.date | None = None,
+    on: datetime.date | None = None,
 ) -> list[LicenseeCompliance]:
     """Current and previous cycle of each consent (a queryset of the board's live consents),
-    in a fixed number of queries."""
+    in a fixed number of queries. `on` asks for the cycle holding that day (and the one before
+    it) instead of today's, still judged as of `today` (a past cycle short of its hours is not
+    compliant, not "not yet")."""
     today = today or timezone.localdate()
+    on = on or today
     terms = terms_by_licence_type(board.pk)
     areas = _area_ids_by_achievement(board)
     # Enough history for the previous cycle and what carries into it: the longest cycle, twice
     # (plus one for the cycle in progress).
     longest = max((t.cycle_months for ts in terms.values() for t in ts), default=12)
-    since = today - datetime.timedelta(days=31 * longest * 3 + 31)
+    since = min(on, today) - datetime.timedelta(days=31 * longest * 3 + 31)
     # Subqueries, not lists of ids: ten thousand ids would not fit in one SQLite statement.
     credentials = _credential_items(consents.values("licence__user_id"), since, areas)
     evidence = _evidence_items(board, consents.values("licence_id"))
@@ -220,7 +227,7 @@ def judge_consents(
             "late": late[consent.licence_id],
             "today": today,
         }
-        current = _judge_for(day=today, **kwargs)
+        current = _judge_for(day=on, **kwargs)
         previous_day = (current.cycle.start - ONE_DAY) if current.cycle else None
         previous = (
             _judge_for(day=previous_day, **kwargs)

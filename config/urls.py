@@ -36,7 +36,9 @@ urlpatterns = [
     path("credit/", include("accreditation.urls")),
     path("", include("credentials.urls")),
     path("api/", credentials_api.urls),
+    path("board/ce/", include("boards.board_urls")),
     path("board/", include("credentials.board_urls")),
+    path("licences/", include("boards.urls")),
     path("learning-record/", include("learning_records.urls")),
     path("", include("courses.urls")),
 ]

@@ -51,6 +51,14 @@ def test_items_outside_the_window_are_left_out_entirely():
     )
     assert [o.item.key for o in result.outcomes] == ["b"]
     assert result.missing == ["7 more hours in total"]
+    one_short = judge(
+        terms=terms(total_hours=Decimal(4)),
+        cycle=CYCLE,
+        window=WINDOW,
+        items=[item("b", D(2026, 7, 1), 3)],
+        today=D(2026, 12, 1),
+    )
+    assert one_short.missing == ["1 more hour in total"]
 
 
 def test_a_maximum_is_used_up_in_the_order_the_ce_was_taken():
