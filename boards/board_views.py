@@ -7,7 +7,6 @@ CE records the read in the audit log."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -17,7 +16,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,18 +31,15 @@ from boards.board_forms import (
     RenewalDateForm,
     RuleVersionForm,
     SubjectAreaForm,
-    licence_type_choices,
 )
-from boards.compliance import Judgement, Terms, hours_text
 from boards.models import (
     Audit,
     CeEvidence,
-    CycleKind,
-    Delivery,
     EvidenceStatus,
     LicenceConsent,
     SubjectArea,
 )
+from boards.presentation import cycle_view, rules_in_words
 from boards.rules import terms_by_licence_type
 from boards.selectors import board_of, judge_consents, live_consents
 from credentials.boards import is_board
@@ -63,63 +58,6 @@ def board_member_only(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-# Rules in words -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VersionInWords:
-    terms: Terms
-    in_force: bool  # the latest version adopted by today
-    upcoming: bool
-    lines: list[str]
-
-
-def _terms_in_words(terms: Terms) -> list[str]:
-    if terms.cycle_kind == CycleKind.FIXED:
-        cycle = (
-            f"{terms.cycle_months}-month cycles on fixed dates, the same for every licensee; "
-            f"one starts on {terms.fixed_start:%-d %B %Y}."
-        )
-    else:
-        cycle = f"{terms.cycle_months}-month cycles, each ending on the licensee's renewal date."
-    lines = [cycle, f"{hours_text(terms.total_hours)} hours of CE in each cycle."]
-    lines += [f"At least {hours_text(m.hours)} of them in {m.area}." for m in terms.minimums]
-    lines += [
-        f"At most {hours_text(hours)} hours of {Delivery(delivery).label.lower()} count."
-        for delivery, hours in sorted(terms.maximums.items())
-    ]
-    if terms.credit_types:
-        lines.append("Credit types accepted: " + ", ".join(sorted(terms.credit_types)) + ".")
-    else:
-        lines.append("Every credit type is accepted.")
-    if terms.carry_over_hours:
-        lines.append(
-            f"Up to {hours_text(terms.carry_over_hours)} hours earned beyond a cycle's total "
-            "count in the next cycle."
-        )
-    else:
-        lines.append("Nothing carries over: only CE earned within a cycle counts for it.")
-    return lines
-
-
-def _rules_in_words(terms_by_type: dict[str, list[Terms]], today) -> list[tuple[str, list]]:
-    out = []
-    for licence_type, label in licence_type_choices(terms_by_type):
-        versions = terms_by_type[licence_type]
-        adopted = [v for v in versions if v.effective_from <= today]
-        latest = adopted[-1] if adopted else None
-        out.append(
-            (
-                label,
-                [
-                    VersionInWords(v, v is latest, v.effective_from > today, _terms_in_words(v))
-                    for v in reversed(versions)
-                ],
-            )
-        )
-    return out
 
 
 # Overview ---------------------------------------------------------------------------------------
@@ -162,7 +100,7 @@ def overview(request):
         {
             "board": board,
             "today": today,
-            "rules": _rules_in_words(terms, today),
+            "rules": rules_in_words(terms, today),
             "areas": SubjectArea.objects.filter(board=board).prefetch_related("topics", "domains"),
             "form": form,
             "rows": [(row, waiting.get(row.consent.licence_id, 0)) for row in rows],
@@ -174,24 +112,6 @@ def overview(request):
 
 
 # One licensee -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ItemRow:
-    outcome: object
-    verify_url: str
-
-
-def _items(judgement: Judgement) -> list[ItemRow]:
-    return [
-        ItemRow(
-            o,
-            reverse("credentials:verify", args=[o.item.key])
-            if o.item.source == "credential"
-            else "",
-        )
-        for o in judgement.outcomes
-    ]
 
 
 def _consent(board, consent_id) -> LicenceConsent:
@@ -224,8 +144,8 @@ def _licensee_page(request, consent_id, *, forms=None, status=200):
             "consent": consent,
             "row": row,
             "cycles": [
-                ("current", "Current cycle", row.current, _items(row.current)),
-                ("previous", "Previous cycle", row.previous, _items(row.previous)),
+                cycle_view("current", "Current cycle", row.current),
+                cycle_view("previous", "Previous cycle", row.previous),
             ],
             "evidence": evidence,
             "renewal_form": forms.get("renewal")
@@ -334,7 +254,7 @@ def _rules_page(request, *, version_form=None, area_form=None, status=200):
         "boards/board/rules.html",
         {
             "board": board,
-            "rules": _rules_in_words(terms_by_licence_type(board.pk), today),
+            "rules": rules_in_words(terms_by_licence_type(board.pk), today),
             "areas": areas,
             "version_form": version_form or RuleVersionForm(areas=areas),
             "area_form": area_form or SubjectAreaForm(),

@@ -8,7 +8,7 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
-from boards.compliance import Judgement, hours_text
+from boards.compliance import Judgement
 from boards.models import SubjectArea
 from courses.models import CoursePage
 from credentials.models import Credential
@@ -45,21 +45,6 @@ def gap_courses(
         .only("pk", "title", "url_path", "path", "depth", "ce_hours")
         .order_by("title", "pk")[:limit]
     )
-
-
-def needs_in_words(judgement: Judgement) -> list[str]:
-    """What is still missing, each in words: "1 more hour in total", "1.5 more hours of
-    Ethics" (Judgement.missing, with "hour" for exactly one)."""
-
-    def more(hours) -> str:
-        return f"{hours_text(hours)} more {'hour' if hours == 1 else 'hours'}"
-
-    if judgement.terms is None:
-        return []
-    needs = [f"{more(a.missing)} of {a.area}" for a in judgement.areas if a.missing]
-    if judgement.missing_total:
-        needs.insert(0, f"{more(judgement.missing_total)} in total")
-    return needs
 
 
 def offered_for_ce(today: datetime.date) -> QuerySet[CoursePage]:

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from boards.compliance import Status
-from boards.gaps import needs_in_words
 from boards.models import Board, ComplianceReminder
 from boards.selectors import LicenseeCompliance, judge_consents, live_consents
 
@@ -70,7 +69,7 @@ def reminder_text(row: LicenseeCompliance, today: datetime.date) -> str:
     judgement, licence = row.current, row.licence
     end = date_format(judgement.window.end, "j F Y")
     days = (judgement.window.end - today).days
-    needs = "\n".join(f"- {need}" for need in needs_in_words(judgement))
+    needs = "\n".join(f"- {need}" for need in judgement.missing)
     url = settings.SITE_URL + reverse("boards:licences")
     return (
         f"Your CE cycle with {row.consent.board} for your licence "

@@ -24,11 +24,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Licence
 from boards import services
-from boards.compliance import Judgement, Outcome, Status
+from boards.compliance import Status
 from boards.cycles import Cycle, fixed_cycle
 from boards.forms import ConsentForm, EvidenceForm
-from boards.gaps import gap_courses, needs_in_words
+from boards.gaps import gap_courses
 from boards.models import Board, CeEvidence, LicenceConsent, RuleVersion, SubjectArea
+from boards.presentation import CycleView, cycle_view
 from boards.selectors import LicenseeCompliance, judge_consents, live_consents
 
 
@@ -41,44 +42,6 @@ class RuleInForce:
     total_hours: Decimal
     cycle_months: int
     cycle: Cycle | None  # fixed cycles: the one holding today, the same for every licensee
-
-
-@dataclass(frozen=True)
-class Bar:
-    key: str
-    label: str
-    done: Decimal
-    required: Decimal
-
-    @property
-    def left(self) -> Decimal:
-        return max(self.required - self.done, Decimal(0))
-
-    @property
-    def percent(self) -> int:
-        if not self.required:
-            return 100
-        return min(100, int(self.done * 100 / self.required))
-
-
-@dataclass(frozen=True)
-class Line:
-    outcome: Outcome
-    areas: str  # the subject areas it counts toward, in words
-
-
-@dataclass
-class CycleView:
-    key: str
-    judgement: Judgement
-    bars: list[Bar]
-    lines: list[Line]
-    needs: list[str] = field(default_factory=list)
-    courses: list = field(default_factory=list)
-
-    @property
-    def shortfall(self) -> list[str]:
-        return needs_in_words(self.judgement)
 
 
 @dataclass
@@ -125,21 +88,6 @@ def _rules_in_force(licences, today: datetime.date) -> dict[tuple[str, str], lis
     return out
 
 
-def _cycle_view(key: str, judgement: Judgement) -> CycleView:
-    names = {m.area_id: m.area for m in judgement.terms.minimums} if judgement.terms else {}
-    bars = []
-    if judgement.terms is not None:
-        bars.append(Bar(f"{key}-total", "All CE", judgement.counted, judgement.required))
-        bars += [
-            Bar(f"{key}-area-{a.area_id}", a.area, a.earned, a.required) for a in judgement.areas
-        ]
-    lines = [
-        Line(o, ", ".join(sorted(names[i] for i in o.item.area_ids if i in names)))
-        for o in judgement.outcomes
-    ]
-    return CycleView(key, judgement, bars, lines)
-
-
 def _judged_rows(learner, consents, today) -> dict:
     """The learner's live consents judged as each board judges them (twelve queries a board)."""
     judged: dict = {}
@@ -151,14 +99,14 @@ def _judged_rows(learner, consents, today) -> dict:
 
 
 def _with_judgement(row: BoardRow, judged: LicenseeCompliance, learner, today) -> None:
-    current = _cycle_view(f"c{row.consent.pk}", judged.current)
+    key = row.consent.pk
+    current = cycle_view(f"c{key}", "This cycle", judged.current)
     if judged.current.status == Status.NOT_YET:
         by = _day(judged.current.window.end)
-        needs = needs_in_words(judged.current)
-        current.needs = [f"You need {need} by {by}." for need in needs]
+        current.needs = [f"You need {need} by {by}." for need in judged.current.missing]
         current.courses = gap_courses(learner=learner, judgement=judged.current, today=today)
     row.current = current
-    row.previous = _cycle_view(f"p{row.consent.pk}", judged.previous)
+    row.previous = cycle_view(f"p{key}", "The previous cycle", judged.previous)
 
 
 def _licence_rows(request, bound: dict, today: datetime.date) -> list[tuple[Licence, list]]:

@@ -13,7 +13,7 @@ import pytest
 
 from accreditation.models import CreditDesignation, CreditType
 from boards.compliance import AreaProgress, Judgement, Minimum, Status, Terms
-from boards.gaps import gap_courses, needs_in_words
+from boards.gaps import gap_courses
 from courses.models import Topic
 from credentials.models import Credential
 from credentials.signing_keys import signing_key_add
@@ -112,7 +112,7 @@ def test_nothing_is_suggested_when_nothing_is_missing(ethics):
     course("ethics-a", topic="ethics")
     met = judgement(areas=[(ethics, "1", "1")], earned="4")
     assert gap_courses(learner=UserFactory(), judgement=met, today=TODAY) == []
-    assert needs_in_words(met) == []
+    assert met.missing == []
 
 
 def test_only_courses_with_a_credit_the_rule_accepts(ethics):
@@ -174,4 +174,4 @@ def test_at_most_five_in_two_queries_however_many_courses_and_credentials(ethics
 
 def test_the_gap_in_words_says_hour_for_one_hour(ethics):
     gap = judgement(areas=[(ethics, "1.5", "0")], earned="3")
-    assert needs_in_words(gap) == ["1 more hour in total", "1.5 more hours of Ethics"]
+    assert gap.missing == ["1 more hour in total", "1.5 more hours of Ethics"]
