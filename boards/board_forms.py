@@ -10,7 +10,7 @@ from accounts.models import Licence
 from accreditation.models import CreditType
 from assessments.models import CompetencyDomain
 from boards.compliance import STATUS_LABELS, Status
-from boards.models import AuditCycle, CycleKind, Delivery
+from boards.models import AuditCycle, CycleKind, Delivery, SubjectArea
 from courses.models import Topic
 from credentials.forms import DateInput
 
@@ -172,6 +172,18 @@ class EvidenceDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when you reject it: say why.",
     )
+    area = forms.ModelChoiceField(
+        label="Subject area it counts in",
+        queryset=SubjectArea.objects.none(),
+        required=False,
+        empty_label="None",
+        help_text="When you accept it. The licensee's suggestion is chosen to start with.",
+    )
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = SubjectArea.objects.filter(pk__in=[a.pk for a in areas])
+        self.fields["area"].choices = [("", "None"), *((a.pk, a.name) for a in areas)]
 
 
 class AuditDrawForm(forms.Form):

@@ -130,9 +130,10 @@ def _licensee_page(request, consent_id, *, forms=None, status=200):
         CeEvidence.objects.filter(board=board, licence_id=consent.licence_id).select_related("area")
     )
     forms = forms or {}
+    areas = list(SubjectArea.objects.filter(board=board)) if evidence else []
     for item in evidence:
         item.form = forms.get(f"evidence-{item.pk}") or EvidenceDecisionForm(
-            prefix=f"evidence-{item.pk}"
+            prefix=f"evidence-{item.pk}", areas=areas, initial={"area": item.area_id}
         )
     previous_end = row.previous.cycle.end if row.previous.cycle else None
     services.board_read_record(board=board, by=request.user, what=f"consent {consent.pk}", count=1)
@@ -210,7 +211,8 @@ def evidence_decide(request, consent_id, evidence_id):
     consent = _consent(request.board, consent_id)
     evidence = _evidence(request.board, consent, evidence_id)
     prefix = f"evidence-{evidence.pk}"
-    form = EvidenceDecisionForm(request.POST, prefix=prefix)
+    areas = SubjectArea.objects.filter(board=request.board)
+    form = EvidenceDecisionForm(request.POST, prefix=prefix, areas=areas)
     if form.is_valid():
         try:
             services.evidence_decide(
@@ -219,6 +221,7 @@ def evidence_decide(request, consent_id, evidence_id):
                 evidence=evidence,
                 accept=form.cleaned_data["decision"] == "accept",
                 note=form.cleaned_data["note"],
+                area=form.cleaned_data["area"],
             )
         except services.BoardsRefused as refused:
             form.add_error(None, str(refused))

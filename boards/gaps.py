@@ -5,11 +5,12 @@ only courses whose topics the board maps to a missing area."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
 from boards.compliance import Judgement
-from boards.models import SubjectArea
+from boards.models import Delivery, SubjectArea
 from courses.models import CoursePage
 from credentials.models import Credential
 
@@ -27,6 +28,8 @@ def gap_courses(
     missing_areas = [a.area_id for a in judgement.areas if a.missing]
     if not missing_areas and not judgement.missing_total:
         return []
+    if self_study_used_up(judgement):
+        return []  # every course here is self-study: none of it would count any more
     courses = offered_for_ce(today).exclude(
         # Not NOT IN over a column with NULLs (a certification's credential has no course):
         # that would leave no course at all.
@@ -45,6 +48,18 @@ def gap_courses(
         .only("pk", "title", "url_path", "path", "depth", "ce_hours")
         .order_by("title", "pk")[:limit]
     )
+
+
+def self_study_used_up(judgement: Judgement) -> bool:
+    """The rule's self-study maximum is reached in this cycle, so no course here would count."""
+    most = judgement.terms.maximums.get(Delivery.SELF_STUDY) if judgement.terms else None
+    if most is None:
+        return False
+    used = sum(
+        (o.counted for o in judgement.outcomes if o.item.delivery == Delivery.SELF_STUDY),
+        Decimal(0),
+    )
+    return used >= most
 
 
 def offered_for_ce(today: datetime.date) -> QuerySet[CoursePage]:

@@ -49,6 +49,7 @@ class CycleView:
     lines: list[Line]
     needs: list[str] = field(default_factory=list)  # "You need … by …", for the licensee
     courses: list = field(default_factory=list)  # courses that would fill the gap
+    self_study_full: bool = False  # no self-study course would count any more
 
 
 def cycle_view(key: str, title: str, judgement: Judgement) -> CycleView:

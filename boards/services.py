@@ -346,10 +346,15 @@ def evidence_submit(
     return evidence
 
 
+KEEP = object()  # evidence_decide: leave the subject area as the licensee gave it
+
+
 @transaction.atomic
 def evidence_decide(
-    *, board: Board, by: User, evidence: CeEvidence, accept: bool, note: str = ""
+    *, board: Board, by: User, evidence: CeEvidence, accept: bool, note: str = "", area=KEEP
 ) -> CeEvidence:
+    """Accept or reject evidence; on accepting, the board may set the subject area it counts
+    in (`area`, None for none), whatever the licensee suggested."""
     evidence = CeEvidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.board_id != board.pk:
         raise BoardsRefused("That evidence was submitted to another board.")
@@ -359,15 +364,19 @@ def evidence_decide(
         raise BoardsRefused("The licensee no longer shares their CE with you.")
     if not accept and not note.strip():
         raise BoardsRefused("Say why you reject it: the licensee reads your note.")
+    if accept and area is not KEEP:
+        if area is not None and area.board_id != board.pk:
+            raise BoardsRefused("Choose one of your own subject areas.")
+        evidence.area = area
     evidence.status = EvidenceStatus.ACCEPTED if accept else EvidenceStatus.REJECTED
     evidence.decided_by, evidence.decided_at = by, timezone.now()
     evidence.decision_note = note.strip()
-    evidence.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    evidence.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "area"])
     audit_record(
         action="CE evidence accepted" if accept else "CE evidence rejected",
         subject=f"evidence {evidence.pk}",
         actor=by,
-        details=_labelled(board),
+        details={**_labelled(board), "area": evidence.area.name if evidence.area else ""},
     )
     return evidence
 

@@ -27,7 +27,7 @@ from boards import services
 from boards.compliance import Status
 from boards.cycles import Cycle, fixed_cycle
 from boards.forms import ConsentForm, EvidenceForm
-from boards.gaps import gap_courses
+from boards.gaps import gap_courses, self_study_used_up
 from boards.models import Board, CeEvidence, LicenceConsent, RuleVersion, SubjectArea
 from boards.presentation import CycleView, cycle_view
 from boards.selectors import LicenseeCompliance, judge_consents, live_consents
@@ -105,6 +105,7 @@ def _with_judgement(row: BoardRow, judged: LicenseeCompliance, learner, today) -
         by = _day(judged.current.window.end)
         current.needs = [f"You need {need} by {by}." for need in judged.current.missing]
         current.courses = gap_courses(learner=learner, judgement=judged.current, today=today)
+        current.self_study_full = self_study_used_up(judged.current)
     row.current = current
     row.previous = cycle_view(f"p{key}", "The previous cycle", judged.previous)
 

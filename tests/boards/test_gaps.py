@@ -175,3 +175,22 @@ def test_at_most_five_in_two_queries_however_many_courses_and_credentials(ethics
 def test_the_gap_in_words_says_hour_for_one_hour(ethics):
     gap = judgement(areas=[(ethics, "1.5", "0")], earned="3")
     assert gap.missing == ["1 more hour in total", "1.5 more hours of Ethics"]
+
+
+def test_no_course_is_suggested_once_the_self_study_maximum_is_used_up(db):
+    from dataclasses import replace
+
+    from boards.compliance import CeItem, Outcome
+    from boards.gaps import self_study_used_up
+
+    course("general")
+    learner = UserFactory()
+    gap = judgement(earned="3")
+    capped = replace(gap, terms=replace(gap.terms, maximums={"self_study": Decimal(3)}))
+    taken = CeItem("c1", "credential", "Course", TODAY, Decimal(3), "", "self_study", frozenset())
+    assert titles(gap_courses(learner=learner, judgement=capped, today=TODAY)) == [
+        "Course general"
+    ]  # a maximum with room left
+    full = replace(capped, outcomes=(Outcome(taken, Decimal(3), ""),))
+    assert self_study_used_up(full)
+    assert gap_courses(learner=learner, judgement=full, today=TODAY) == []

@@ -129,7 +129,10 @@ def test_the_page_shows_the_boards_judgement_the_gap_in_words_and_courses_to_fil
     assert "0 of 0.5 hours count" in page
     assert "Counts in full." in page
     assert f"/verify/{held.pk}/" in page
-    assert "Course ethics-next" in page  # the gap is Ethics: a course on that topic
+    # The self-study maximum is used up: a course here (self-study) would not count, so none
+    # is suggested, not even the one on the missing area's topic.
+    assert "Self-study no longer counts toward this cycle" in page
+    assert fills.title not in page
     assert other.title not in page
     assert held.achievement.course.title + "</a> (" not in page  # held, so not suggested
     # The previous cycle is over and nothing was earned in it.

@@ -154,3 +154,23 @@ def test_a_board_cannot_decide_evidence_of_another_board_or_after_withdrawal(boa
     services.consent_withdraw(consent=consent, learner=person)
     with pytest.raises(services.BoardsRefused, match="no longer shares"):
         services.evidence_decide(board=board, by=member, evidence=evidence, accept=True)
+
+
+def test_the_board_decides_the_subject_area_when_it_accepts(board):
+    board, member = board
+    ethics = ethics_area(board, member)
+    rule(board, member, total_hours=Decimal(2), minimums={ethics: Decimal(2)})
+    person, licence = licensee("303")
+    consent = services.consent_grant(learner=person, licence=licence, board=board, renews_on=None)
+    other, other_member = board_with_staff("Another Board")
+    theirs = ethics_area(other, other_member, slug="theirs")
+    evidence = _evidence(consent, person, area=None)
+    with pytest.raises(services.BoardsRefused, match="your own subject areas"):
+        services.evidence_decide(
+            board=board, by=member, evidence=evidence, accept=True, area=theirs
+        )
+    services.evidence_decide(board=board, by=member, evidence=evidence, accept=True, area=ethics)
+    row = judge_consents(board, live_consents(board), today=D(2026, 12, 4))[0]
+    assert row.current.status == Status.COMPLIANT  # its 2 hours count as Ethics
+    entry = AuditEntry.objects.filter(action="CE evidence accepted").get()
+    assert entry.details["area"] == "Ethics"
