@@ -2,7 +2,6 @@ import calendar
 
 from django import forms
 from django.conf import settings
-from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -16,25 +15,36 @@ from accounts.models import (
 from accounts.services import PROFILE_FIELDS
 
 
+def _attributes_html(attrs: dict) -> str:
+    """Django's widgets/attrs.html in Python, attributes in their order: True gives the bare
+    name, False leaves it out."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
 class LongSelect(forms.Select):
     """A select rendered in Python instead of through a template per option: the same markup,
-    and the profile page's 600 time zones cost a few milliseconds instead of 50."""
+    and the profile page's 600 time zones cost a few milliseconds instead of 50 (each of the
+    catalogue's filter selects 0.06 ms instead of 0.45)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        html = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
+        html = [f'<select name="{escape(widget["name"])}"{_attributes_html(widget["attrs"])}>']
         for group, options, _ in widget["optgroups"]:
             if group:
                 html.append(f'<optgroup label="{escape(group)}">')
             html.extend(
-                f'<option value="{escape(o["value"])}"{flatatt(o["attrs"])}>'
+                f'<option value="{escape(o["value"])}"{_attributes_html(o["attrs"])}>'
                 f"{escape(o['label'])}</option>"
                 for o in options
             )
             if group:
                 html.append("</optgroup>")
         html.append("</select>")
-        # Safe: every value and label is escaped above, and flatatt escapes the attributes.
+        # Safe: every value and label is escaped above, and so are the attributes.
         return mark_safe("\n".join(html))  # noqa: S308
 
 

@@ -6,6 +6,8 @@ from django import forms
 
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from accounts.forms import LongSelect
+
 
 def _ce_hours_field(label: str, bound: str) -> forms.DecimalField:
     ignored = "that filter was ignored."
@@ -32,6 +34,7 @@ def _taxonomy_field(noun: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=noun.capitalize(),
         required=False,
+        widget=LongSelect,  # the catalogue renders on every visit: options in Python
         error_messages={
             "invalid_choice": f"There is no {noun} “%(value)s”, so every {noun} is shown."
         },
