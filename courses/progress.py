@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import F, FilteredRelation, Q
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
 from django.db.models.functions import Substr
 
 from accounts.models import User
+from content import fragments
 from courses import selectors
 from courses.links import page_url, url_below
 from courses.models import (
@@ -215,10 +218,10 @@ def dashboard(*, user: User) -> Dashboard:
 def course_summaries(
     *, user: User, courses: list[CourseLink], enrolments: dict[int, Enrolment]
 ) -> dict[int, CourseSummary]:
-    """Progress of `user` in each of `courses` (siblings, as every course is), by course id, in
-    one query: the courses' live lessons in reading order, each with the course its completion
-    by `user` was recorded in (CourseProgress counts a completion only in that course). Sets
-    each course's `url`."""
+    """Progress of `user` in each of `courses` (siblings, as every course is), by course id: the
+    courses' live lessons come from `course_outlines` (kept between requests), the learner's
+    completions from one query; a completion counts only in the course it was recorded in, as
+    in CourseProgress. Sets each course's `url`."""
     result = {c.pk: CourseSummary(course=c, enrolment=enrolments.get(c.pk)) for c in courses}
     if not courses:
         return result
@@ -228,39 +231,61 @@ def course_summaries(
         if parent not in parent_urls:
             parent_urls[parent] = page_url(parent)
         course.url = url_below(parent_urls[parent], parent, course.url_path)
-    prefix = len(courses[0].path)  # a lesson's course is this much of its path
-    by_path = {c.path: result[c.pk] for c in courses}
-    # At most one row: a person has one progress row per lesson.
-    completion = FilteredRelation(
-        "progress", condition=Q(progress__user=user, progress__completed_at__isnull=False)
-    )
-    rows = (
-        LessonPage.objects.live()
-        .annotate(course_path=Substr("path", 1, prefix), completion=completion)
-        .filter(course_path__in=list(by_path))
-        .order_by("path")
-        .values_list("pk", "path", "title", "url_path", "completion__course_id")
-    )
-    last_opened = {c: e.last_lesson_id for c, e in enrolments.items() if e.last_lesson_id}
-    open_lessons: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
-    for pk, path, title, url_path, completed_in in rows:
-        summary = by_path[path[:prefix]]
-        course_id = summary.course.pk
-        summary.total += 1
-        if completed_in == course_id:
-            summary.done += 1
-        elif summary.first_open is None or last_opened.get(course_id) == pk:
-            open_lessons[course_id][pk] = (title, url_path)
-            summary.first_open = summary.first_open or pk
-    for course_id, lessons in open_lessons.items():
-        # Where to continue: the lesson last opened if unfinished, else the first unfinished.
-        summary = result[course_id]
-        last = last_opened.get(course_id)
-        pk = last if last in lessons else summary.first_open
-        title, url_path = lessons[pk]
-        course = summary.course
-        summary.next_lesson = PageLink(pk, title, url_below(course.url, course.url_path, url_path))
+    completed: dict[int, set[int]] = defaultdict(set)
+    for course_id, lesson_id in LessonProgress.objects.filter(
+        user=user, course_id__in=list(result), completed_at__isnull=False
+    ).values_list("course_id", "lesson_id"):
+        completed[course_id].add(lesson_id)
+    outlines = course_outlines(courses)
+    for course in courses:
+        summary, done_ids = result[course.pk], completed[course.pk]
+        open_lessons = [lesson for lesson in outlines[course.pk] if lesson[0] not in done_ids]
+        summary.total = len(outlines[course.pk])
+        summary.done = summary.total - len(open_lessons)
+        if open_lessons:
+            # Where to continue: the lesson last opened if unfinished, else the first unfinished.
+            summary.first_open = open_lessons[0][0]
+            last = summary.enrolment.last_lesson_id if summary.enrolment else None
+            pk, title, url_path = next((x for x in open_lessons if x[0] == last), open_lessons[0])
+            summary.next_lesson = PageLink(
+                pk, title, url_below(course.url, course.url_path, url_path)
+            )
     return result
+
+
+OUTLINE_KEY = "course-outline:{pk}:{version}"
+
+
+def course_outlines(courses: list[CourseLink]) -> dict[int, list[tuple[int, str, str]]]:
+    """Each course's live lessons in reading order, as (pk, title, url_path), by course id.
+
+    What every learner sees alike, so it is kept in the cache per course under the content
+    version, which any page save, publish, unpublish, move or delete bumps
+    (content.fragments); the courses not kept are read in one query."""
+    version = fragments.content_version()
+    keys = {OUTLINE_KEY.format(pk=c.pk, version=version): c for c in courses}
+    kept = cache.get_many(list(keys))
+    found = {keys[key].pk: outline for key, outline in kept.items()}
+    missing = [course for key, course in keys.items() if key not in kept]
+    if missing:
+        prefix = len(missing[0].path)  # a lesson's course is this much of its path
+        by_path: dict[str, list] = {course.path: [] for course in missing}
+        rows = (
+            LessonPage.objects.live()
+            .annotate(course_path=Substr("path", 1, prefix))
+            .filter(course_path__in=list(by_path))
+            .order_by("path")
+            .values_list("pk", "path", "title", "url_path")
+        )
+        for pk, path, title, url_path in rows:
+            by_path[path[:prefix]].append((pk, title, url_path))
+        fresh = {course.pk: by_path[course.path] for course in missing}
+        cache.set_many(
+            {OUTLINE_KEY.format(pk=pk, version=version): v for pk, v in fresh.items()},
+            settings.FRAGMENT_CACHE_SECONDS,
+        )
+        found.update(fresh)
+    return found
 
 
 def prerequisites_missing(*, user: User, course) -> list[CoursePage]:

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from wagtail.models import Site
+from wagtail.rich_text import RichText
 
 import pytest
 
@@ -170,3 +171,37 @@ class SiteCacheTests:
         site.save()
         assert client.get(course.url).status_code == 404
         assert CoursePage.objects.filter(pk=course.pk).exists()
+
+
+@pytest.mark.django_db
+class CourseOutlineTests:
+    """The dashboard keeps each course's live lessons (courses.progress.course_outlines)."""
+
+    def dashboard_line(self, client) -> str:
+        body = client.get("/dashboard/").content.decode()
+        return next(line for line in body.splitlines() if " lessons" in line and " of " in line)
+
+    def test_a_lesson_unpublished_or_added_shows_at_once(self, client, learner, course):
+        from courses import services
+
+        lessons = lessons_of(course)
+        services.lesson_view(user=learner, lesson=lessons[1], course=course)  # enrols
+        client.force_login(learner)
+        assert "0 of 4 lessons" in self.dashboard_line(client)
+        with CaptureQueriesContext(connection) as kept:
+            self.dashboard_line(client)
+        assert queries_reading(kept, "courses_lessonpage") == 0
+        first = lessons[0]
+        first.unpublish()
+        assert "0 of 3 lessons" in self.dashboard_line(client)
+        module = ModulePage.objects.child_of(course).first()
+        module.add_child(
+            instance=type(first)(
+                title="New lesson",
+                slug="new",
+                body=[("text", {"text": RichText("<p>More.</p>"), "references": []})],
+            )
+        )
+        new = module.get_children().get(slug="new").specific
+        new.save_revision().publish()
+        assert "0 of 4 lessons" in self.dashboard_line(client)
