@@ -22,6 +22,7 @@ from assessments.models import (
     Response,
     ReviewStatus,
 )
+from config.prepared import PreparedQuery
 
 
 @dataclass
@@ -100,30 +101,40 @@ def attempts_of(*, user, assessment) -> list[Attempt]:
     return list(Attempt.objects.filter(user=user, assessment=assessment).order_by("number"))
 
 
+PRACTICE_TOTALS = ("attested", "waiting", "approved", "person_centered")
+
+
+def _hours_total(model, **condition) -> Subquery:
+    rows = model.objects.filter(learner_id=OuterRef("pk"), **condition).values("learner_id")
+    hours = rows.annotate(total=Sum("hours")).values("total")
+    field = model._meta.get_field("hours")
+    output = DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places)
+    return Subquery(hours, output_field=output)
+
+
+def _with_practice_totals(user_id: int):
+    approved, submitted = ReviewStatus.APPROVED, ReviewStatus.SUBMITTED
+    return (
+        User.objects.filter(pk=user_id)
+        .only("pk")
+        .annotate(
+            attested=_hours_total(PracticeLog, status=approved),
+            waiting=_hours_total(PracticeLog, status=submitted),
+            approved=_hours_total(ExternalTraining, status=approved),
+            person_centered=_hours_total(ExternalTraining, status=approved, person_centered=True),
+        )
+    )
+
+
+# Every program page asks (its requirements section): compiled to SQL once (config.prepared).
+with_practice_totals = PreparedQuery(_with_practice_totals)
+
+
 def practice_totals(*, user) -> dict[str, Decimal]:
     """Supervised practice hours attested and waiting, and approved training elsewhere (all
     of it, and the person-centered part), in one query."""
-
-    def total(model, **condition):
-        rows = model.objects.filter(learner_id=OuterRef("pk"), **condition).values("learner_id")
-        hours = rows.annotate(total=Sum("hours")).values("total")
-        field = model._meta.get_field("hours")
-        output = DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places)
-        return Subquery(hours, output_field=output)
-
-    approved, submitted = ReviewStatus.APPROVED, ReviewStatus.SUBMITTED
-    totals = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            attested=total(PracticeLog, status=approved),
-            waiting=total(PracticeLog, status=submitted),
-            approved=total(ExternalTraining, status=approved),
-            person_centered=total(ExternalTraining, status=approved, person_centered=True),
-        )
-        .values("attested", "waiting", "approved", "person_centered")
-        .get()
-    )
-    return {key: value or Decimal(0) for key, value in totals.items()}
+    (row,) = with_practice_totals(user_id=user.pk)
+    return {name: getattr(row, name) or Decimal(0) for name in PRACTICE_TOTALS}
 
 
 @dataclass

@@ -74,6 +74,55 @@ class PreparedQueryTests:
         )
         assert enrolment_with_conditions(**{**values, "course_id": first.pk + 10**6}) == []
 
+    def test_practice_totals_match_the_queryset_with_and_without_hours(self, learner):
+        import datetime
+        from decimal import Decimal
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from assessments.models import ExternalTraining, PracticeLog, ReviewStatus
+        from assessments.selectors import (
+            PRACTICE_TOTALS,
+            _with_practice_totals,
+            practice_totals,
+            with_practice_totals,
+        )
+
+        def check():
+            queried = list(_with_practice_totals(user_id=learner.pk))
+            same(with_practice_totals(user_id=learner.pk), queried, list(PRACTICE_TOTALS))
+
+        check()
+        assert set(practice_totals(user=learner).values()) == {Decimal(0)}
+        supervisor = UserFactory()
+        for hours, status in (("2.5", ReviewStatus.APPROVED), ("1", ReviewStatus.SUBMITTED)):
+            PracticeLog.objects.create(
+                learner=learner,
+                supervisor=supervisor,
+                date=datetime.date(2026, 1, 5),
+                hours=Decimal(hours),
+                setting="Peer-run respite",
+                activities="Co-facilitated a group.",
+                status=status,
+            )
+        ExternalTraining.objects.create(
+            learner=learner,
+            title="WRAP facilitator",
+            provider="Copeland Center",
+            completed_on=datetime.date(2026, 1, 9),
+            hours=Decimal("12.25"),
+            person_centered=True,
+            evidence=SimpleUploadedFile("c.pdf", b"%PDF-1.4"),
+            status=ReviewStatus.APPROVED,
+        )
+        check()
+        assert practice_totals(user=learner) == {
+            "attested": Decimal("2.5"),
+            "waiting": Decimal(1),
+            "approved": Decimal("12.25"),
+            "person_centered": Decimal("12.25"),
+        }
+
     def test_values_must_be_the_named_integers(self):
         with pytest.raises(TypeError, match="must be an int"):
             user_with_access_status(user_id="1")
