@@ -8,9 +8,11 @@ parameters, notes where each marker lands among the SQL parameters, and from the
 same SQL with the real values, returning model instances as the queryset would (fields
 converted by the same converters, annotations set).
 
-Only for querysets of one model without select_related, whose parameters are integers (primary
-keys): a marker must reach the SQL parameters unchanged. tests/test_prepared_queries.py checks
-each prepared query against its queryset.
+Only for querysets of one model without select_related whose parameters are integers (primary
+keys) or, when named in `strings`, text compared for equality (`field=value`, `field__in=[...]`):
+a marker must reach the SQL parameters unchanged, so a lookup that rewrites its value (LIKE
+patterns, case folding) cannot be prepared and is refused. tests/config/test_prepared_queries.py
+checks each prepared query against its queryset.
 """
 
 from __future__ import annotations
@@ -39,17 +41,21 @@ class _Compiled:
 
 
 class PreparedQuery:
-    def __init__(self, build: Callable[..., QuerySet]):
+    def __init__(self, build: Callable[..., QuerySet], *, strings: tuple[str, ...] = ()):
         self._build = build
         self._names = list(inspect.signature(build).parameters)
+        self._strings = frozenset(strings)
+        if not self._strings <= set(self._names):
+            raise TypeError(f"strings {sorted(self._strings)} must name parameters {self._names}.")
         self._compiled: dict[str, _Compiled] = {}
 
-    def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values: int) -> list[Model]:
+    def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values: int | str) -> list[Model]:
         if set(values) != set(self._names):
             raise TypeError(f"Expected the values {self._names}, got {sorted(values)}.")
         for name, value in values.items():
-            if type(value) is not int:
-                raise TypeError(f"{name} must be an int, not {type(value).__name__}.")
+            expected = str if name in self._strings else int
+            if type(value) is not expected:
+                raise TypeError(f"{name} must be {expected.__name__}, not {type(value).__name__}.")
         compiled = self._compiled.get(using) or self._compile(using)
         params = [values[item] if kind == "value" else item for kind, item in compiled.slots]
         connection = connections[using]
@@ -70,12 +76,16 @@ class PreparedQuery:
         return found
 
     def _compile(self, using: str) -> _Compiled:
-        markers = {name: _MARKER - n for n, name in enumerate(self._names)}
-        by_marker = {marker: name for name, marker in markers.items()}
+        markers = {
+            # Text no value holds (NUL is refused by PostgreSQL), distinct per parameter.
+            name: f"\x00prepared:{name}\x00" if name in self._strings else _MARKER - n
+            for n, name in enumerate(self._names)
+        }
+        by_marker = {(type(marker), marker): name for name, marker in markers.items()}
         compiler = self._build(**markers).query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         slots = tuple(
-            ("value", by_marker[p]) if type(p) is int and p in by_marker else ("constant", p)
+            ("value", by_marker[(type(p), p)]) if (type(p), p) in by_marker else ("constant", p)
             for p in params
         )
         unplaced = set(self._names) - {item for kind, item in slots if kind == "value"}

@@ -4,6 +4,24 @@ from django.db.models import Exists, OuterRef, Q
 
 from wagtail.models import Page, PageViewRestriction
 
+from config.prepared import PreparedQuery
+
+
+def _ancestry_query(paths: list[str]):
+    restrictions = PageViewRestriction.objects.filter(
+        Q(page_id=OuterRef("pk")) | Q(page_id=OuterRef("alias_of_id"))
+    )
+    return Page.objects.filter(path__in=paths).annotate(restricted=Exists(restrictions))
+
+
+# Every page view reads its ancestry: compiled to SQL once (config.prepared) for pages up to this
+# deep (the site's deepest, a lesson, is 6); deeper pages take the ORM's way.
+ANCESTRY_SLOTS = 8
+_ancestry_prepared = PreparedQuery(
+    lambda p0, p1, p2, p3, p4, p5, p6, p7: _ancestry_query([p0, p1, p2, p3, p4, p5, p6, p7]),
+    strings=tuple(f"p{n}" for n in range(ANCESTRY_SLOTS)),
+)
+
 
 class ViewRestrictionsInOneQuery:
     """Wagtail reads a page's ancestors, then the view restrictions on them: two queries for
@@ -23,14 +41,14 @@ class ViewRestrictionsInOneQuery:
     def ancestry(self) -> list[Page]:
         """The page's ancestors and itself, top down, as plain pages, each with `restricted`."""
         if not hasattr(self, "_ancestry"):
-            restrictions = PageViewRestriction.objects.filter(
-                Q(page_id=OuterRef("pk")) | Q(page_id=OuterRef("alias_of_id"))
-            )
-            self._ancestry = list(
-                Page.objects.filter(path__in=self._ancestor_paths())
-                .annotate(restricted=Exists(restrictions))
-                .order_by("path")
-            )
+            paths = self._ancestor_paths()
+            if len(paths) <= ANCESTRY_SLOTS:
+                # The last path again in the slots left: the same pages, one prepared query.
+                slots = paths + [paths[-1]] * (ANCESTRY_SLOTS - len(paths))
+                found = _ancestry_prepared(**{f"p{n}": path for n, path in enumerate(slots)})
+            else:
+                found = _ancestry_query(paths)
+            self._ancestry = sorted(found, key=lambda page: page.path)
         return self._ancestry
 
     def _ancestor_paths(self) -> list[str]:

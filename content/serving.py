@@ -8,6 +8,7 @@ Anything not found that way (a routable page's sub-path, the home page, a true 4
 Wagtail's walk, unchanged.
 """
 
+import functools
 import hashlib
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +20,7 @@ from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 
+from config.prepared import PreparedQuery
 from content.sites import site_for_request
 
 HINT_SECONDS = 24 * 60 * 60
@@ -63,10 +65,20 @@ def _page_by_hint(url_path: str) -> Page | None:
     model = ContentType.objects.get_for_id(content_type_id).model_class()
     page = None
     if model is not None and issubclass(model, Page):
-        page = model.objects.filter(pk=page_id, url_path=url_path).first()
+        page = next(iter(_page_at(model)(page_id=page_id, url_path=url_path)), None)
     if page is None:
         cache.delete(key)
     return page
+
+
+@functools.cache
+def _page_at(model: type[Page]) -> PreparedQuery:
+    """The page of type `model` with this pk at this URL path, compiled to SQL once per type:
+    every page view runs it (config.prepared)."""
+    return PreparedQuery(
+        lambda page_id, url_path: model.objects.filter(pk=page_id, url_path=url_path),
+        strings=("url_path",),
+    )
 
 
 def _hint_key(url_path: str) -> str:

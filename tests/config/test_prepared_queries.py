@@ -123,11 +123,48 @@ class PreparedQueryTests:
             "person_centered": Decimal("12.25"),
         }
 
-    def test_values_must_be_the_named_integers(self):
-        with pytest.raises(TypeError, match="must be an int"):
+    def test_values_must_be_the_named_integers_or_strings(self):
+        with pytest.raises(TypeError, match="user_id must be int, not str"):
             user_with_access_status(user_id="1")
         with pytest.raises(TypeError, match="Expected the values"):
             user_with_access_status(pk=1)
+        by_email = PreparedQuery(lambda email: User.objects.filter(email=email), strings=("email",))
+        with pytest.raises(TypeError, match="email must be str, not int"):
+            by_email(email=1)
+        with pytest.raises(TypeError, match="must name parameters"):
+            PreparedQuery(lambda user_id: User.objects.all(), strings=("email",))
+
+    def test_a_string_compared_for_equality_matches_the_queryset(self):
+        learner, other = UserFactory(email="riley@example.org"), UserFactory()
+        by_email = PreparedQuery(
+            lambda email, user_id: User.objects.filter(email=email).exclude(pk=user_id),
+            strings=("email",),
+        )
+        queried = list(User.objects.filter(email="riley@example.org").exclude(pk=other.pk))
+        same(by_email(email="riley@example.org", user_id=other.pk), queried, [])
+        assert by_email(email="riley@example.org", user_id=learner.pk) == []
+        # Text that would break out of a literal is a parameter like any other.
+        assert by_email(email="x' OR '1'='1", user_id=other.pk) == []
+
+    def test_the_ancestry_and_the_hinted_page_match_their_querysets(self, home_page):
+        from content.pages import _ancestry_query
+        from content.serving import _page_at
+        from courses.models import CoursePage
+
+        course = build_course("prepared-ancestry", modules=1, lessons=1)
+        lesson = lessons_of(course)[0]
+        paths = lesson._ancestor_paths()
+        expected = sorted(_ancestry_query(paths), key=lambda page: page.path)
+        assert [p.path for p in lesson.ancestry()] == [p.path for p in expected] == paths
+        same(lesson.ancestry(), expected, ["restricted"])
+        (found,) = _page_at(CoursePage)(page_id=course.pk, url_path=course.url_path)
+        queried = CoursePage.objects.get(pk=course.pk)
+        fields = CoursePage._meta.concrete_fields  # the page's own and its base Page's
+        assert type(found) is CoursePage
+        assert {f.attname: getattr(found, f.attname) for f in fields} == {
+            f.attname: getattr(queried, f.attname) for f in fields
+        }
+        assert _page_at(CoursePage)(page_id=course.pk, url_path="/elsewhere/") == []
 
     def test_what_it_cannot_prepare_is_refused(self):
         joined = PreparedQuery(
@@ -138,3 +175,9 @@ class PreparedQueryTests:
         unused = PreparedQuery(lambda user_id: User.objects.all())
         with pytest.raises(ImproperlyConfigured, match="did not reach the SQL"):
             unused(user_id=1)
+        # A lookup that rewrites its text (here into a LIKE pattern) cannot be prepared.
+        pattern = PreparedQuery(
+            lambda email: User.objects.filter(email__startswith=email), strings=("email",)
+        )
+        with pytest.raises(ImproperlyConfigured, match="did not reach the SQL"):
+            pattern(email="riley")
