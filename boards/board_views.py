@@ -74,7 +74,7 @@ def overview(request):
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     consents = live_consents(board, filters.get("licence_type") or None)
     # Judged for every consenting licensee in a fixed number of queries, then filtered and paged.
-    rows = judge_consents(board, consents, today=today)
+    rows = judge_consents(board, consents, today=today, terms=terms)
     if filters.get("status"):
         rows = [row for row in rows if row.current.status == filters["status"]]
     page = None

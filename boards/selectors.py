@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from boards.compliance import CeItem, Judgement, Status, carry_over, judge
+from boards.compliance import CeItem, Judgement, Status, Terms, carry_over, judge
 from boards.cycles import counting_window
 from boards.models import (
     Board,
@@ -196,14 +196,15 @@ def judge_consents(
     *,
     today: datetime.date | None = None,
     on: datetime.date | None = None,
+    terms: dict[str, list[Terms]] | None = None,
 ) -> list[LicenseeCompliance]:
     """Current and previous cycle of each consent (a queryset of the board's live consents),
     in a fixed number of queries. `on` asks for the cycle holding that day (and the one before
     it) instead of today's, still judged as of `today` (a past cycle short of its hours is not
-    compliant, not "not yet")."""
+    compliant, not "not yet"). `terms`: the board's rules, when the caller has read them."""
     today = today or timezone.localdate()
     on = on or today
-    terms = terms_by_licence_type(board.pk)
+    terms = terms_by_licence_type(board.pk) if terms is None else terms
     areas = _area_ids_by_achievement(board)
     # Enough history for the previous cycle and what carries into it: the longest cycle, twice
     # (plus one for the cycle in progress).

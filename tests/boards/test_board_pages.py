@@ -24,10 +24,10 @@ from tests.factories import UserFactory, staff_user
 TODAY = timezone.localdate()
 DAY = dt.timedelta(days=1)
 PDF = b"%PDF-1.4\n%test evidence\n"
-# Overview queries: session, user, groups, board; rules (4, twice: shown, then judged); the
-# judgement's reads (12); evidence waiting; the audit entry (9, with its savepoints); subject
-# areas (3). None per licensee.
-OVERVIEW_QUERIES = 34
+# Overview queries: session, user, groups, board; rules (4, read once for the page and the
+# judgement); the judgement's other reads (8); evidence waiting; the audit entry (9, with its
+# savepoints); subject areas (3). None per licensee.
+OVERVIEW_QUERIES = 30
 
 
 def grant(board, person, licence, renews_on=None):
