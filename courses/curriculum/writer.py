@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 
 from wagtail.images import get_image_model
-from wagtail.log_actions import log
 from wagtail.models import Collection, Page, Revision
-from wagtail.signals import page_published, published
 from wagtail.utils.file import hash_filelike
 
 from content.models import Reference
@@ -23,6 +19,7 @@ from courses import events, tasks
 from courses.curriculum.indexing import indexing_deferred
 from courses.curriculum.lesson_reads import lesson_reads_remember
 from courses.curriculum.lessons import LessonSpec
+from courses.curriculum.new_pages import NewPages
 from courses.curriculum.plan import CourseSpec, CurriculumPlan, ModuleSpec, ProgramSpec
 from courses.curriculum.render import markdown_to_richtext
 from courses.models import (
@@ -44,7 +41,6 @@ from courses.review import review_setup
 
 Image = get_image_model()
 IMAGE_COLLECTION = "Curricula"
-logger = logging.getLogger("wagtail")
 
 
 @dataclass
@@ -71,6 +67,7 @@ class CurriculumWriter:
         # The pages of each type the files make, by (parent's tree path, slug).
         self.existing: dict[type, dict[tuple[str, str], Page]] = {}
         self.draft_digests: dict[int, str] = {}  # revision id -> source digest, of drafts
+        self.new_pages = NewPages()
 
     @transaction.atomic
     def write(self) -> ImportReport:
@@ -96,6 +93,7 @@ class CurriculumWriter:
             courses[spec.slug] = self._course(spec, courses)
         for spec in self.plan.programs:
             self._program(spec, courses)
+        self.new_pages.flush()
         self._find_pages_no_longer_in_files()
         lesson_reads_remember(self.plan.lesson_reads)
         events.curriculum_written.send(
@@ -203,19 +201,16 @@ class CurriculumWriter:
             setattr(page, name, value)
         page.source_path = spec.path
         page.source_digest = spec.digest
-        if creating:
-            page.locale_id = parent.locale_id  # Wagtail's default; saves it a query
-            # Its translation key is new, so no site has it as root page: Wagtail's own
-            # annotation (PageQuerySet.annotate_site_root_state), which saves a query per save.
-            page._is_site_root = False
-            parent.add_child(instance=page)  # checks the title and the slug as it saves
-        if publish and creating and page.go_live_at is None:
-            publish_new_page(page)  # validated in full as it is published, as Wagtail does
-        elif publish:
-            page.save_revision().publish()
+        if creating and publish and page.go_live_at is None:
+            self.new_pages.add_published(parent, page)  # validated in full, as Wagtail does
         else:
-            page.save_revision(clean=not creating)
-            self.report.awaiting_review.append(url)
+            if creating:
+                self.new_pages.add_draft(parent, page)
+            if publish:
+                page.save_revision().publish()
+            else:
+                page.save_revision(clean=not creating)
+                self.report.awaiting_review.append(url)
         (self.report.created if creating else self.report.updated).append(url)
         return page
 
@@ -371,59 +366,6 @@ class CurriculumWriter:
         for model in (ProgramPage, CoursePage, ModulePage, LessonPage):
             stale = model.objects.exclude(source_path="").exclude(source_path__in=in_files)
             self.report.not_in_files.extend(self._url(page) for page in stale)
-
-
-def publish_new_page(page: Page) -> Revision:
-    """Give a page that was just added its first revision and publish it: what Wagtail's
-    Page.save_revision and PublishPageRevisionAction do for such a page, with one write of the
-    page instead of two, and without the steps that only matter for a page with a past (saving
-    new comments, rebuilding the page from the revision, looking up an earlier revision,
-    clearing scheduled publications, cancelling a workflow, updating aliases), none of which a
-    page added a moment ago has. The same revision, validation, fields, signals and log entry."""
-    revision = Revision.objects.create(
-        content_object=page,
-        base_content_type=page.get_base_content_type(),
-        user=None,
-        approved_go_live_at=None,
-        content=page.serializable_data(),
-        object_str=str(page),
-    )
-    logger.info('Page edited: "%s" id=%d revision_id=%d', page.title, page.id, revision.id)
-    now = timezone.now()
-    page.latest_revision_created_at = revision.created_at
-    page.draft_title = page.title
-    page.latest_revision = page.live_revision = revision
-    page.live = True
-    page.has_unpublished_changes = False
-    page.expired = False
-    page.first_published_at = page.last_published_at = now
-    page.full_clean()  # the validation Page.save does for a live page
-    page.save(
-        clean=False,
-        update_fields=[
-            "latest_revision_created_at",
-            "draft_title",
-            "latest_revision",
-            "live_revision",
-            "live",
-            "has_unpublished_changes",
-            "expired",
-            "first_published_at",
-            "last_published_at",
-        ],
-    )
-    page_published.send(sender=page.specific_class, instance=page, revision=revision)
-    published.send(sender=type(page), instance=page, revision=revision)
-    log(
-        instance=page,
-        action="wagtail.publish",
-        user=None,
-        data=None,
-        revision=revision,
-        content_changed=True,
-    )
-    logger.info('Published: "%s" pk=%s revision_id=%d', str(page), str(page.pk), revision.id)
-    return revision
 
 
 def curriculum_write(*, plan: CurriculumPlan) -> ImportReport:
