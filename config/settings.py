@@ -31,6 +31,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Our organisation's id on LinkedIn, for "Add to LinkedIn profile" links (else our name is sent).
+LINKEDIN_ORGANIZATION_ID = env.str("LINKEDIN_ORGANIZATION_ID", default="")
+# Wallet requests (OID4VCI token and credential endpoints) per client address per minute.
+OID4VCI_RATE_PER_MINUTE = env.int("OID4VCI_RATE_PER_MINUTE", default=30)
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 INSTALLED_APPS = [

@@ -35,6 +35,7 @@ urlpatterns = [
     path("practice/", include("assessments.practice_urls")),
     path("credit/", include("accreditation.urls")),
     path("", include("credentials.urls")),
+    path("", include("credentials.oid4vci_urls")),
     path("api/", credentials_api.urls),
     path("board/ce/", include("boards.board_urls")),
     path("board/", include("credentials.board_urls")),

@@ -309,3 +309,29 @@ class RenewalReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credential_id} {self.days_before} days before"
+
+
+class WalletOffer(models.Model):
+    """A credential offered to the learner's wallet (OpenID for Verifiable Credential Issuance,
+    pre-authorized code flow; credentials.oid4vci). The code in the QR code is exchanged once
+    for an access token, and the token delivers the credential once, each within minutes. Only
+    digests of the code and the token are kept."""
+
+    credential = models.ForeignKey(
+        Credential, on_delete=models.CASCADE, related_name="wallet_offers"
+    )
+    code_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    holder = models.CharField(
+        max_length=500, blank=True, help_text="The DID the delivered copy is bound to."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Wallet offer of {self.credential_id}"

@@ -16,6 +16,7 @@ from credentials import transcripts
 from credentials.certificate import certificate_pdf
 from credentials.forms import LINK, CredentialCheckForm, PeriodForm, ShareForm
 from credentials.issuer import did_document
+from credentials.linkedin import add_to_profile_url
 from credentials.models import Credential, StatusPurpose, TranscriptShare
 from credentials.status_lists import status_list_document
 from credentials.transcript_pdf import transcript_pdf_bytes
@@ -147,7 +148,13 @@ def verify_page(request, credential_id):
 
 @login_required
 def my_credentials(request):
-    credentials = Credential.objects.filter(learner=request.user).select_related("achievement")
+    credentials = list(
+        Credential.objects.filter(learner=request.user).select_related("achievement")
+    )
+    for credential in credentials:
+        # Neither LinkedIn nor a wallet is offered a revoked or suspended credential.
+        credential.in_force = not (credential.revoked_at or credential.suspended_at)
+        credential.linkedin_url = add_to_profile_url(credential)
     return render(request, "credentials/mine.html", {"credentials": credentials})
 
 
