@@ -55,6 +55,25 @@ class CredentialPagesTests:
         axe(page)
 
     @pytest.mark.parametrize("device", DEVICES)
+    def test_the_learner_offers_it_to_a_wallet_and_to_linkedin(
+        self, new_page, axe, credential, device
+    ):
+        page = new_page(**DEVICES[device])
+        sign_in(page, credential.learner.email)
+        page.goto("/credentials/")
+        linkedin = page.get_by_role("link", name=re.compile("Add to LinkedIn profile"))
+        assert linkedin.get_attribute("href").startswith("https://www.linkedin.com/profile/add?")
+        page.get_by_role("button", name=re.compile("Add to a digital wallet")).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("to a wallet")
+        expect(
+            page.get_by_role("img", name=re.compile("QR code of the wallet offer"))
+        ).to_be_visible()
+        offer = page.get_by_role("link", name="open the offer in your wallet")
+        assert offer.get_attribute("href").startswith("openid-credential-offer://?")
+        assert horizontal_overflow(page) <= 0
+        axe(page)
+
+    @pytest.mark.parametrize("device", DEVICES)
     def test_checking_a_file_is_accessible_with_a_result_and_with_errors(
         self, new_page, axe, credential, device, tmp_path
     ):
