@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench.run import REPORTS, WARMUP, N, configure, generate_curriculum, measure
+from tests.bench.run import REPORTS, WARMUP, N, configure, generate_curriculum, measure, report_path
 
 EXTRA_COURSES = 200
 STARTED = (10, 50)  # generated courses the learner has started, at each size
@@ -106,7 +106,7 @@ def main() -> None:
         "database": os.environ["DATABASE_URL"].split(":", 1)[0],
         "requests_per_page": N,
     }
-    (REPORTS / "pages_large.json").write_text(
+    report_path("pages_large", "json").write_text(
         json.dumps({"meta": meta, "results": results}, indent=2)
     )
     lines = [
@@ -129,7 +129,7 @@ def main() -> None:
         ],
         "",
     ]
-    (REPORTS / "pages_large.md").write_text("\n".join(lines))
+    report_path("pages_large", "md").write_text("\n".join(lines))
     sys.stdout.write("\n".join(lines))
 
 

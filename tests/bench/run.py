@@ -46,6 +46,14 @@ def configure() -> None:
     django.setup()
 
 
+def report_path(stem: str, suffix: str) -> Path:
+    """tests/bench/reports/<stem>.<suffix> on SQLite, <stem>_<database>.<suffix> on others, so
+    that a PostgreSQL run keeps the SQLite report beside it."""
+    database = os.environ["DATABASE_URL"].split(":", 1)[0]
+    name = stem if database == "sqlite" else f"{stem}_{database}"
+    return REPORTS / f"{name}.{suffix}"
+
+
 def measure(client, path: str) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -222,7 +230,7 @@ def main() -> None:
         "database": os.environ["DATABASE_URL"].split(":", 1)[0],
         "requests_per_page": N,
     }
-    (REPORTS / "pages.json").write_text(
+    report_path("pages", "json").write_text(
         json.dumps(
             {"meta": meta, "commands": timings, "grading": GRADING, "results": results}, indent=2
         )
@@ -253,7 +261,7 @@ def main() -> None:
         ],
         "",
     ]
-    (REPORTS / "pages.md").write_text("\n".join(lines))
+    report_path("pages", "md").write_text("\n".join(lines))
     sys.stdout.write("\n".join(lines))
 
 
