@@ -5,6 +5,7 @@ production: DEBUG is off, so SECRET_KEY must be given and every security header 
 `make run` sets DEBUG=1 for a laptop; tests use config/test_settings.py on top of this module.
 """
 
+import ipaddress
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -79,6 +80,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus times the whole stack and labels requests by view.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Early, so everything after it logs with the request's id (and its queries are observed).
+    "config.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,6 +97,7 @@ MIDDLEWARE = [
     "accounts.middleware.RequireMfaMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -344,9 +350,39 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
+# "plain" (the message alone, as `make run` shows it) or "json": one object per line with time,
+# level, logger, message, request_id and exception, for a log shipper (config/logging_json.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'")
+# Queries slower than this many milliseconds are logged (SQL without its parameters) on
+# `recovery.slow_query`; 0 turns the log off.
+SLOW_QUERY_MS = env.float("SLOW_QUERY_MS", default=200)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.logging_json.RequestIdFilter"}},
+    "formatters": {"json": {"()": "config.logging_json.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Monitoring ------------------------------------------------------------------------------
+
+# /metrics (config/metrics.py) answers only a scraper that sends `Authorization: Bearer <token>`
+# or comes from one of these addresses or networks (the client address as TRUSTED_PROXY_COUNT
+# determines it); everyone else, and everyone when neither is set, gets a 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])  # e.g. 10.0.0.5,10.1.0.0/16
+for _network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network.strip(), strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {error}") from None

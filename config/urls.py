@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from allauth.account.decorators import secure_admin_login
 
 from config.health import healthz
+from config.metrics import metrics
 from content import serving
 from credentials import views as credential_views
 from credentials.api import api as credentials_api
@@ -19,6 +20,7 @@ admin.site.site_header = "Recovery Learning administration"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),  # 404 unless the scraper is allowed
     path(".well-known/did.json", credential_views.did_json, name="did_json"),
     path("django-admin/", admin.site.urls),
     # Wagtail's own sign-in and reset forms would bypass allauth's MFA and rate limits.
